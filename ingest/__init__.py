@@ -1,0 +1,1 @@
+"""ingest: reading, fetching, crawling and the noticerules CLI (the I/O side)."""

@@ -1,0 +1,1 @@
+"""rulestore: the versioned SQLite rule store, its queries, API and exports."""

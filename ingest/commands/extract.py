@@ -45,6 +45,10 @@ def extract_command(sources: tuple[str, ...], fmt: str, progress: bool | None) -
             _report(source, exc)
             failed += 1
             continue
+        if "needs_ocr" in extraction.document.flags:
+            # still printed (the document is known and flagged), but the input counts as failed
+            click.echo(f"error: {source}: no text layer (scanned PDF?); flagged needs_ocr, OCR it first", err=True)
+            failed += 1
         data = extraction.model_dump(mode="json", exclude={"rules": {"__all__": {"also_evidence"}}})
         if fmt == "json":
             click.echo(json.dumps(data, ensure_ascii=False, indent=1))

@@ -1,25 +1,238 @@
-"""PLACEHOLDER (issue 2 item 4): text → normalised text with an offset map back to the original."""
+"""Text → normalised text (simplified, cleaned) with an offset map back to the original.
+
+Steps, in order; each keeps, for every output character, the span of original
+characters it came from:
+
+1. ``clean``: lone surrogates and C0/C1 control characters → U+FFFD; zero-width
+   characters and BOMs removed; no-break / ideographic spaces → " ".
+2. ``html``: tags left in the text (``</span>``, ``<br/>``) removed (block tags → "\\n");
+   entities (``&nbsp;`` ``&amp;`` ``&#8203;``) decoded.
+3. ``pinyin``: parenthesised pinyin glued after a character (``發(fā)``, ``區(qū)``) removed.
+4. ``fullwidth``: full-width digits, letters and ％ → ASCII (one to one).
+5. ``t2s``: OpenCC traditional → simplified; length-preserving (checked; a line whose
+   length would change is converted character by character instead).
+6. ``filler``: runs of ``?`` / U+FFFD (mojibake filler) → one space.
+7. ``numspace``: spaces inside numbers, dates and document numbers removed
+   (``2025 年`` → ``2025年``, ``〔2023〕114 號`` → ``〔2023〕114號``).
+
+Chinese numerals are left in place; :mod:`extractors.values` parses them where a
+pattern finds them, so their facts point at the original characters.
+
+    >>> n = text_to_normalised("發(fā)文 2025 年")
+    >>> n.text
+    '发文 2025年'
+    >>> n.original[slice(*n.to_original(3, 8))]
+    '2025 年'
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable
 
 __all__ = ["Normalised", "text_to_normalised"]
 
 
 @dataclass(frozen=True)
 class Normalised:
+    """The normalised text and its map back to ``original``.
+
+    ``offsets[i]`` is the index in ``original`` where normalised char ``i`` starts;
+    ``offsets[len(text)] == len(original)``. ``ends[i]`` is where it ends (a char that
+    replaced several, like the space for ``&nbsp;``, ends after all of them).
+    """
+
     original: str
     text: str
     # offsets[i] = index in `original` of normalised char i; len(offsets) == len(text) + 1
     offsets: list[int]
+    ends: list[int] = field(default_factory=list)
+    steps: tuple[str, ...] = ()  # the names of the steps that changed something
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised [start, end) span to the original text."""
         if start == end:
             return self.offsets[start], self.offsets[start]
+        if self.ends:
+            return self.offsets[start], self.ends[end - 1]
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
+# One step's state: the text, and per char the (start, end) of its source in the original.
+_State = tuple[str, list[int], list[int]]
+
+
+def _regex_step(
+    pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]
+) -> Callable[[str, list[int], list[int]], _State]:
+    """A step that replaces each match; replacement chars map to the whole matched span
+    (or one to one when the replacement has the match's length)."""
+
+    def step(text: str, starts: list[int], ends: list[int]) -> _State:
+        if pattern.search(text) is None:
+            return text, starts, ends
+        out: list[str] = []
+        ns: list[int] = []
+        ne: list[int] = []
+        pos = 0
+        for m in pattern.finditer(text):
+            a, b = m.span()
+            r = repl(m)
+            if a == b and not r:
+                continue
+            out.append(text[pos:a])
+            ns.extend(starts[pos:a])
+            ne.extend(ends[pos:a])
+            if r:
+                out.append(r)
+                if len(r) == b - a:
+                    ns.extend(starts[a:b])
+                    ne.extend(ends[a:b])
+                elif b > a:
+                    ns.extend([starts[a]] * len(r))
+                    ne.extend([ends[b - 1]] * len(r))
+                else:  # pure insertion: anchor on the next char
+                    anchor = starts[a] if a < len(starts) else (ends[-1] if ends else 0)
+                    ns.extend([anchor] * len(r))
+                    ne.extend([anchor] * len(r))
+            pos = b
+        out.append(text[pos:])
+        ns.extend(starts[pos:])
+        ne.extend(ends[pos:])
+        return "".join(out), ns, ne
+
+    return step
+
+
+# 1. clean -------------------------------------------------------------------------------
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_CLEAN_RE = re.compile(
+    "[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + _ZERO_WIDTH + "\u00a0\u3000\u2002-\u200a\u202f]"
+)
+
+
+def _clean_repl(m: re.Match[str]) -> str:
+    ch = m.group()
+    if ch in _ZERO_WIDTH:
+        return ""
+    if ch in "\u00a0\u3000\u202f" or "\u2002" <= ch <= "\u200a":
+        return " "
+    return "\ufffd"
+
+
+# 2. html residue -------------------------------------------------------------------------
+_BLOCK_TAGS = {"br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table"}
+_HTML_RE = re.compile(
+    r"</?([a-zA-Z][a-zA-Z0-9]{0,10})(?:\s[^<>\n]{0,200})?/?>"  # a tag
+    r"|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});"  # an entity
+    # a closing tag whose "<" was eaten by mojibake ("院??稍?/span>")
+    r"|(?<![<\w])/(span|font|p|div|strong|em|a|b)>"
+)
+
+
+def _html_repl(m: re.Match[str]) -> str:
+    s = m.group()
+    if s.startswith("&"):
+        try:
+            out = html.unescape(s)
+        except (ValueError, OverflowError):
+            return " "
+        if out == s:
+            return s
+        out = out.replace("\u00a0", " ").replace("\u3000", " ")
+        # a decoded surrogate or control char would break later steps
+        return "".join(" " if unicodedata.category(c) in ("Cs", "Cc") and c != "\n" else c for c in out)
+    return "\n" if (m.group(1) or m.group(2) or "").lower() in _BLOCK_TAGS else ""
+
+
+# 3. pinyin glued after a character ---------------------------------------------------------
+# A tone-marked vowel is required, so "(verb的縮寫)" or "(2023)" are never touched. No
+# look-behind: mojibake often eats the character itself ("當?shù)剞r", "?,F(xiàn)將").
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN_RE = re.compile(
+    r"[(（]"
+    r"(?=[a-zü" + _TONED + r"]{0,6}[" + _TONED + r"])[a-zü" + _TONED + r"]{1,7}[)）]"
+)
+
+# 4. full-width digits, letters, ％, ． between digits --------------------------------------
+_FULLWIDTH = {c: c - 0xFEE0 for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
+_FULLWIDTH[0xFF05] = ord("%")
+_FULLWIDTH_DOT_RE = re.compile(r"(?<=\d)．(?=\d)")
+
+# 6. ? filler -------------------------------------------------------------------------------
+_FILLER_RE = re.compile(r"[?\ufffd]+")
+
+# 7. spaces inside numbers, dates, document numbers ------------------------------------------
+_NUMSPACE_RE = re.compile(
+    r"(?<=[\d年月〔\[【［(（第])[ \t]+(?=\d)"
+    r"|(?<=\d)[ \t]+(?=[年月日号號元%〕\]】］)）万亿个個])"
+    r"|(?<=[〔\[【［])[ \t]+(?=\d)"
+)
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Callable[[str], str]:
+    import opencc  # imported lazily: a pure-data import of this module stays cheap
+
+    return opencc.OpenCC("t2s").convert
+
+
+def _t2s_preserving(text: str) -> str:
+    """OpenCC t2s, falling back to char-by-char (keeping any char whose conversion would
+    change length) on the lines where the phrase conversion changed the length."""
+    convert = _t2s()
+    out = convert(text)
+    if len(out) == len(text):
+        return out
+    fixed = []
+    for line in text.splitlines(keepends=True):
+        conv = convert(line)
+        if len(conv) != len(line):
+            conv = "".join(c if len(c2 := convert(c)) != 1 else c2 for c in line)
+        fixed.append(conv)
+    return "".join(fixed)
+
+
+_STEPS: tuple[tuple[str, Callable[[str, list[int], list[int]], _State]], ...] = (
+    ("clean", _regex_step(_CLEAN_RE, _clean_repl)),
+    ("html", _regex_step(_HTML_RE, _html_repl)),
+    ("pinyin", _regex_step(_PINYIN_RE, lambda m: "")),
+)
+_LATE_STEPS: tuple[tuple[str, Callable[[str, list[int], list[int]], _State]], ...] = (
+    ("filler", _regex_step(_FILLER_RE, lambda m: " ")),
+    ("numspace", _regex_step(_NUMSPACE_RE, lambda m: "")),
+)
+
+
 def text_to_normalised(text: str) -> Normalised:
-    return Normalised(original=text, text=text, offsets=list(range(len(text) + 1)))
+    """Normalise a notice's text, keeping the map from each output char to the original."""
+    starts = list(range(len(text)))
+    ends = list(range(1, len(text) + 1))
+    changed: list[str] = []
+    cur = text
+    for name, step in _STEPS:
+        new, starts, ends = step(cur, starts, ends)
+        if new != cur:
+            changed.append(name)
+        cur = new
+    # length-preserving steps
+    new = _FULLWIDTH_DOT_RE.sub(".", cur.translate(_FULLWIDTH))
+    if new != cur:
+        changed.append("fullwidth")
+    cur = new
+    new = _t2s_preserving(cur)
+    if len(new) != len(cur):  # pragma: no cover - guarded by _t2s_preserving
+        raise AssertionError("OpenCC t2s changed the text length; offsets would be wrong")
+    if new != cur:
+        changed.append("t2s")
+    cur = new
+    for name, step in _LATE_STEPS:
+        new, starts, ends = step(cur, starts, ends)
+        if new != cur:
+            changed.append(name)
+        cur = new
+    return Normalised(original=text, text=cur, offsets=[*starts, len(text)], ends=ends, steps=tuple(changed))

@@ -1,0 +1,450 @@
+"""spaCy components that find facts: a sentence setter, regex pattern rulers and a resolver.
+
+Each class follows spaCy's shape: keyword-only config, ``__call__`` → ``match`` →
+``set_annotations``, ``to_disk``/``from_disk`` for its data. Patterns live in
+``data/fact_patterns.jsonl`` (``{"define": NAME, "pattern": …}`` macros, then one
+``{"label", "id", "parser", "priority", "pattern"}`` record per pattern); the factories
+that register these classes are in :mod:`extractors.factories`.
+
+Spans written (all in the normalised text's coordinates):
+
+- ``doc.spans["not_facts"]``: look-alikes (ICP备, 公网安备, 索引号, phones, ages …),
+  label ``LOOKALIKE``, ``span._.fact_pattern`` names the pattern.
+- ``doc.spans["fact_candidates"]``: every pattern hit, possibly overlapping;
+  ``span._.fact_candidates[label]`` = ``(value, flags, pattern_id, priority)``.
+- ``doc.spans["facts"]``: the resolved, non-overlapping facts, label = fact type,
+  ``span._.fact_value`` / ``span._.fact_flags`` / ``span._.fact_pattern``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, SpanGroup
+
+from . import values as V
+
+__all__ = [
+    "Candidate",
+    "FactResolver",
+    "NoticeSentencizer",
+    "PatternRuler",
+    "default_patterns",
+]
+
+FACT_LABELS = ("DATE", "DATE_RANGE", "DURATION", "MONEY", "PERCENT", "DOC_NO")
+LOOKALIKE = "LOOKALIKE"
+
+for _name in ("fact", "fact_value", "fact_flags", "fact_pattern", "fact_candidates"):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One pattern hit, in normalised-text character offsets."""
+
+    label: str
+    start: int
+    end: int
+    value: dict[str, Any] | None
+    flags: tuple[str, ...]
+    pattern_id: str
+    priority: int
+
+
+# ---------------------------------------------------------------------------------------
+# pattern data
+
+
+def _data_path(name: str) -> Path:
+    return Path(str(resources.files("extractors") / "data" / name))
+
+
+def _read_words(name: str) -> list[str]:
+    lines = _data_path(name).read_text(encoding="utf-8").splitlines()
+    return [w.strip() for w in lines if w.strip() and not w.lstrip().startswith("#")]
+
+
+def default_patterns() -> list[dict[str, Any]]:
+    """The shipped pattern records: data/fact_patterns.jsonl plus the vocabularies it uses."""
+    text = _data_path("fact_patterns.jsonl").read_text(encoding="utf-8")
+    records = [json.loads(line) for line in text.splitlines() if line.strip()]
+    records.append({"vocab": "docno_cut_words", "words": _read_words("fact_docno_cut_words.txt")})
+    return records
+
+
+_MACRO_RE = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+
+
+def _expand(pattern: str, defines: dict[str, str], where: str) -> str:
+    def sub(m: re.Match[str]) -> str:
+        if m.group(1) not in defines:
+            raise ValueError(
+                f"pattern {where!r} uses undefined macro {{{m.group(1)}}}; "
+                f"define it first with a {{'define': {m.group(1)!r}, 'pattern': …}} record "
+                f"(defined: {', '.join(sorted(defines)) or 'none'})"
+            )
+        return defines[m.group(1)]
+
+    return _MACRO_RE.sub(sub, pattern)
+
+
+# ---------------------------------------------------------------------------------------
+# value parsers: match → (value, flags, start override, end override) or None to drop
+
+_Parsed = tuple[dict[str, Any] | None, list[str], int | None, int | None]
+_Parser = Callable[[re.Match[str], dict[str, list[str]]], "_Parsed | None"]
+
+
+def _g(m: re.Match[str], name: str) -> str | None:
+    try:
+        return m.group(name)
+    except IndexError:
+        return None
+
+
+def _p_none(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
+    return None, [], None, None
+
+
+def _p_ymd(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
+    value, flags = V.ymd_to_date(m.group("y"), m.group("m"), m.group("d"))
+    return value, flags, None, None
+
+
+def _p_ymd_repaired(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
+    value, flags = V.ymd_to_date(m.group("y"), m.group("m"), m.group("d"))
+    return value, ["repaired", *flags], None, None
+
+
+def _p_md_flag_only(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed | None:
+    if _g(m, "garble"):
+        return None, ["corrupt"], None, None
+    flags = V.md_to_flags(m.group("m"), m.group("d"))
+    # a possible month-day without a year is no fact: its year is unknown
+    return (None, flags, None, None) if flags else None
+
+
+def _p_range(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
+    value, flags = V.range_to_value(
+        (m.group("y1"), m.group("m1"), m.group("d1")), (_g(m, "y2"), _g(m, "m2"), m.group("d2"))
+    )
+    return value, flags, None, None
+
+
+def _p_ym_range(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
+    value, flags = V.ym_range_to_value(m.group("y1"), m.group("m1"), _g(m, "y2"), m.group("m2"))
+    return value, flags, None, None
+
+
+def _p_duration(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
+    value, flags = V.duration_to_value(m.group("n"), m.group("u"))
+    return value, flags, None, None
+
+
+def _p_money(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
+    value, flags = V.amount_to_money(m.group("n"), _g(m, "mult") or "")
+    return value, flags, None, None
+
+
+def _p_percent(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
+    value, flags = V.percent_to_value(m.group("n"))
+    return value, flags, None, None
+
+
+def _cut_issuer(m: re.Match[str], vocab: dict[str, list[str]]) -> tuple[str | None, int | None]:
+    """The issuer code after cutting leading prose, and the fact's new start (None: keep)."""
+    raw = _g(m, "issuer")
+    if not raw:
+        return None, None
+    cut = 0
+    for word in vocab.get("docno_cut_words", ()):
+        i = raw.rfind(word)
+        if i >= 0 and i + len(word) > cut:
+            cut = i + len(word)
+    issuer = raw[cut:] or None
+    if cut == 0:
+        return issuer, None
+    start = m.start("issuer") + cut
+    text = m.string
+    while start < m.end() and text[start].isspace():
+        start += 1
+    return issuer, start
+
+
+def _p_docno(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
+    issuer, start = _cut_issuer(m, vocab)
+    value, flags = V.docno_to_value(issuer, m.group("y"), m.group("n"))
+    if _g(m, "stray") and value is not None:
+        flags = ["repaired", *flags]  # 〔2022〕30)号: a stray bracket before 号
+    return value, flags, start, None
+
+
+def _p_docno_repaired(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
+    issuer, start = _cut_issuer(m, vocab)
+    value, flags = V.docno_to_value(issuer, m.group("y"), m.group("n"))
+    return value, ["repaired", *flags], start, None
+
+
+def _p_docno_no_year(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
+    issuer, start = _cut_issuer(m, vocab)
+    if not issuer or len(issuer) < 2:
+        return None, ["incomplete"], start, None
+    value, flags = V.docno_to_value(issuer, None, m.group("n"))
+    return value, flags, start, None
+
+
+def _p_docno_year_seq(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
+    value, flags = V.yearseq_to_docno(m.group("y"), m.group("n"))
+    return value, flags, None, None
+
+
+PARSERS: dict[str, _Parser] = {
+    "none": _p_none,
+    "ymd": _p_ymd,
+    "ymd_repaired": _p_ymd_repaired,
+    "md_flag_only": _p_md_flag_only,
+    "range": _p_range,
+    "ym_range": _p_ym_range,
+    "duration": _p_duration,
+    "money": _p_money,
+    "percent": _p_percent,
+    "docno": _p_docno,
+    "docno_repaired": _p_docno_repaired,
+    "docno_no_year": _p_docno_no_year,
+    "docno_year_seq": _p_docno_year_seq,
+}
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    label: str
+    id: str
+    parser: _Parser
+    priority: int
+    regex: re.Pattern[str]
+
+
+def _char_span(doc: Doc, start: int, end: int, label: str) -> Span | None:
+    span = doc.char_span(start, end, label=label)
+    if span is None:
+        span = doc.char_span(start, end, label=label, alignment_mode="expand")
+    return span
+
+
+# ---------------------------------------------------------------------------------------
+# components
+
+
+class NoticeSentencizer:
+    """Sentence boundaries for notices: after 。！？!?； and at line breaks.
+
+    The char segmenter makes every CJK char a token, so a boundary is simply "the
+    token after a terminator"; a run of terminators or closing quotes stays in one
+    sentence ("。”" ends the sentence after the quote).
+    """
+
+    def __init__(self, nlp: Language, name: str, *, punct_chars: list[str], split_on_newline: bool) -> None:
+        self.name = name
+        self.punct_chars = set(punct_chars)
+        self.split_on_newline = split_on_newline
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+    def match(self, doc: Doc) -> list[bool]:
+        starts = [False] * len(doc)
+        if not len(doc):
+            return starts
+        starts[0] = True
+        closers = set("”’」』）)】\"'")
+        seen_end = False
+        for i, tok in enumerate(doc):
+            text = tok.text
+            if seen_end and text not in self.punct_chars and text not in closers:
+                starts[i] = True
+                seen_end = False
+            if text in self.punct_chars:
+                seen_end = True
+            elif self.split_on_newline and "\n" in text:
+                seen_end = True
+        # whitespace-only tokens never open a sentence; the next real token does
+        for i, tok in enumerate(doc):
+            if starts[i] and i and tok.is_space and i + 1 < len(doc):
+                starts[i] = False
+                starts[i + 1] = True
+        return starts
+
+    def set_annotations(self, doc: Doc, starts: list[bool]) -> None:
+        for tok, start in zip(doc, starts):
+            tok.is_sent_start = start
+
+
+class PatternRuler:
+    """Regex patterns (data) → spans with parsed values, added to ``doc.spans[spans_key]``.
+
+    ``labels`` selects which records of the pattern data this ruler runs, so the same
+    data file drives the date, amount, document-number and look-alike rulers.
+    """
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        *,
+        labels: list[str],
+        spans_key: str,
+        load_default_patterns: bool,
+    ) -> None:
+        self.name = name
+        self.labels = list(labels)
+        self.spans_key = spans_key
+        self._records: list[dict[str, Any]] = []
+        self._compiled: list[_Compiled] = []
+        self._vocab: dict[str, list[str]] = {}
+        if load_default_patterns:
+            self.add_patterns(default_patterns())
+
+    @property
+    def patterns(self) -> list[dict[str, Any]]:
+        """All records added so far (defines, vocabularies, patterns), as data."""
+        return list(self._records)
+
+    def add_patterns(self, records: Iterable[dict[str, Any]]) -> None:
+        """Add define / vocab / pattern records; patterns of other labels are kept but not run."""
+        self._records.extend(records)
+        self._compile()
+
+    def clear(self) -> None:
+        self._records, self._compiled, self._vocab = [], [], {}
+
+    def _compile(self) -> None:
+        defines: dict[str, str] = {}
+        compiled: list[_Compiled] = []
+        vocab: dict[str, list[str]] = {}
+        for rec in self._records:
+            if "define" in rec:
+                defines[rec["define"]] = _expand(rec["pattern"], defines, rec["define"])
+            elif "vocab" in rec:
+                vocab[rec["vocab"]] = list(rec["words"])
+            elif rec.get("label") in self.labels:
+                where = rec.get("id", "?")
+                parser = PARSERS.get(rec.get("parser", ""))
+                if parser is None:
+                    raise ValueError(
+                        f"pattern {where!r} names unknown parser {rec.get('parser')!r}; "
+                        f"use one of: {', '.join(sorted(PARSERS))}"
+                    )
+                try:
+                    regex = re.compile(_expand(rec["pattern"], defines, where))
+                except re.error as exc:
+                    raise ValueError(f"pattern {where!r} is not a valid regex: {exc}") from None
+                compiled.append(_Compiled(rec["label"], where, parser, int(rec.get("priority", 0)), regex))
+        # longer words first, so "按照" is cut before "按"
+        for words in vocab.values():
+            words.sort(key=len, reverse=True)
+        self._compiled, self._vocab = compiled, vocab
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, list(self.match(doc)))
+        return doc
+
+    def text_to_candidates(self, text: str) -> Iterator[Candidate]:
+        """The pattern hits in a plain string (what ``match`` runs on ``doc.text``)."""
+        for pat in self._compiled:
+            for m in pat.regex.finditer(text):
+                parsed = pat.parser(m, self._vocab)
+                if parsed is None:
+                    continue
+                value, flags, start, end = parsed
+                s = m.start() if start is None else start
+                e = m.end() if end is None else end
+                if e > s:
+                    yield Candidate(pat.label, s, e, value, tuple(dict.fromkeys(flags)), pat.id, pat.priority)
+
+    def match(self, doc: Doc) -> Iterator[Candidate]:
+        return self.text_to_candidates(doc.text)
+
+    def set_annotations(self, doc: Doc, matches: list[Candidate]) -> None:
+        group = doc.spans[self.spans_key] if self.spans_key in doc.spans else SpanGroup(doc, name=self.spans_key)
+        for c in matches:
+            span = _char_span(doc, c.start, c.end, c.label)
+            if span is None:
+                continue
+            data = span._.fact_candidates or {}
+            data[c.label] = (c.value, c.flags, c.pattern_id, c.priority)
+            span._.fact_candidates = data
+            span._.fact_pattern = c.pattern_id
+            group.append(span)
+        doc.spans[self.spans_key] = group
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        with (path / "patterns.jsonl").open("w", encoding="utf-8") as f:
+            for rec in self._records:
+                f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "PatternRuler":
+        file = Path(path) / "patterns.jsonl"
+        self.clear()
+        if file.exists():
+            lines = file.read_text(encoding="utf-8").splitlines()
+            self.add_patterns(json.loads(line) for line in lines if line.strip())
+        return self
+
+
+class FactResolver:
+    """Overlapping candidates → one fact per stretch of text, look-alikes removed.
+
+    Longest span first (a range beats its endpoints, ``1.5万元`` beats ``5``), then the
+    pattern's priority, then the leftmost; a candidate that overlaps a look-alike or an
+    accepted fact is dropped. Writes ``doc.spans[spans_key]`` sorted by position.
+    """
+
+    def __init__(self, nlp: Language, name: str, *, candidates_key: str, lookalikes_key: str, spans_key: str) -> None:
+        self.name = name
+        self.candidates_key = candidates_key
+        self.lookalikes_key = lookalikes_key
+        self.spans_key = spans_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+    def match(self, doc: Doc) -> list[tuple[Span, str, tuple[Any, ...]]]:
+        blocks = [(s.start_char, s.end_char) for s in doc.spans.get(self.lookalikes_key, [])]
+        cands: list[tuple[Span, str, tuple[Any, ...]]] = []
+        for span in doc.spans.get(self.candidates_key, []):
+            data = (span._.fact_candidates or {}).get(span.label_)
+            if data is not None:
+                cands.append((span, span.label_, data))
+        cands.sort(key=lambda c: (-(c[0].end_char - c[0].start_char), -c[2][3], c[0].start_char))
+        taken: list[tuple[int, int]] = list(blocks)
+        accepted: list[tuple[Span, str, tuple[Any, ...]]] = []
+        for span, label, data in cands:
+            a, b = span.start_char, span.end_char
+            if any(a < e and s < b for s, e in taken):
+                continue
+            taken.append((a, b))
+            accepted.append((span, label, data))
+        accepted.sort(key=lambda c: c[0].start_char)
+        return accepted
+
+    def set_annotations(self, doc: Doc, accepted: list[tuple[Span, str, tuple[Any, ...]]]) -> None:
+        group = SpanGroup(doc, name=self.spans_key)
+        for span, label, (value, flags, pattern_id, _prio) in accepted:
+            fact_span = Span(doc, span.start, span.end, label=label)
+            fact_span._.fact_value = value
+            fact_span._.fact_flags = list(flags)
+            fact_span._.fact_pattern = pattern_id
+            group.append(fact_span)
+        doc.spans[self.spans_key] = group

@@ -1,0 +1,214 @@
+"""The project's own evaluation corpus: notices, gold files, sources and their generator agree."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "corpus"
+OWN = CORPUS / "own"
+GOLD = CORPUS / "gold"
+SUFFIXES = {".txt", ".html", ".htm", ".pdf", ".docx"}
+sys.path.insert(0, str(ROOT / "scripts"))
+import build_corpus  # noqa: E402
+
+from extractors.contract import FactType, Flag, RuleKind  # noqa: E402
+
+OWN_NOTICES = sorted(p for p in OWN.iterdir() if p.is_file() and p.suffix in SUFFIXES)
+OWN_GOLD = sorted(GOLD.glob("own_*.json"))
+ALL_GOLD = sorted(GOLD.glob("*.json"))
+SOURCES = build_corpus.sources()
+UNITS = {"day", "working_day", "week", "month", "year"}
+RULE_PARAMS = {
+    "personal_contribution": {"amount", "currency", "per"},
+    "fiscal_subsidy": {"amount", "currency", "per", "bound"},
+    "enrollment_period": {"start", "end"},
+    "benefit_period": {"start", "end"},
+    "waiting_period": {"amount", "unit"},
+    "assistance": {"mode"},
+    "newborn_enrollment": {"benefit_from"},
+    "benefit_start": {"from"},
+    "coverage_target": {"percent", "bound"},
+}
+
+
+def _iso(value: str) -> dt.date:
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", value), value
+    return dt.date.fromisoformat(value)
+
+
+def _decimal(value: str) -> None:
+    assert isinstance(value, str) and re.fullmatch(r"\d+(\.\d*[1-9])?", value), f"not a normalised decimal: {value!r}"
+    Decimal(value)
+
+
+def _check_fact(fact: dict) -> None:
+    assert set(fact) <= {"type", "value", "optional"}, fact
+    kind, value = FactType(fact["type"]), fact["value"]
+    if kind is FactType.DATE:
+        _iso(value["date"])
+    elif kind is FactType.DATE_RANGE:
+        assert _iso(value["start"]) <= _iso(value["end"]), value
+    elif kind is FactType.DURATION:
+        assert isinstance(value["amount"], int) and value["amount"] > 0 and value["unit"] in UNITS, value
+    elif kind is FactType.MONEY:
+        _decimal(value["amount"])
+        assert value["currency"] == "CNY"
+    elif kind is FactType.PERCENT:
+        _decimal(value["percent"])
+    else:
+        canonical = value["canonical"]
+        assert str(value["year"]) in canonical and str(value["number"]) in canonical, value
+        if value["issuer_code"] is not None:
+            assert canonical == f"{value['issuer_code']}〔{value['year']}〕{value['number']}号", value
+
+
+def _check_rule(rule: dict, notice_year: int | None) -> None:
+    assert set(rule) <= {"kind", "policy_year", "params", "conditions", "optional", "flags"}, rule
+    kind = RuleKind(rule["kind"])
+    params = rule["params"]
+    assert RULE_PARAMS[kind.value] <= set(params), (kind, params)
+    assert isinstance(rule["policy_year"], int) and 2015 <= rule["policy_year"] <= 2027, rule
+    if "amount" in params and kind is not RuleKind.waiting_period:
+        _decimal(params["amount"])
+    for key in ("start", "end"):
+        if key in params:
+            _iso(params[key])
+    if kind in (RuleKind.enrollment_period, RuleKind.benefit_period):
+        assert params["start"] <= params["end"], rule
+    if kind is RuleKind.assistance:
+        mode = params["mode"]
+        assert mode in {"full", "fixed", "percent"}
+        assert ("amount" in params) == (mode == "fixed") and ("percent" in params) == (mode == "percent"), rule
+        assert rule["conditions"].get("groups"), f"assistance without groups: {rule}"
+    if kind is RuleKind.waiting_period:
+        assert params["unit"] in UNITS and isinstance(params["amount"], int)
+    if kind is RuleKind.personal_contribution:
+        assert rule["conditions"]["scheme"] in {"basic_medical", "long_term_care"}
+
+
+@pytest.mark.parametrize("path", ALL_GOLD, ids=lambda p: p.stem)
+def test_gold_file_has_the_contract_shape(path: Path) -> None:
+    gold = json.loads(path.read_text(encoding="utf-8"))
+    assert set(gold) <= {"document", "facts", "rules", "must_flag", "not_facts"}
+    doc = gold["document"]
+    assert "title" in doc or "title_contains" in doc
+    assert set(doc["region"]) == {"province", "city", "county", "code"}
+    if doc["region"]["code"] is not None:
+        assert re.fullmatch(r"\d{6}", doc["region"]["code"])
+    assert doc["script"] in {"simplified", "traditional", "mixed", "unknown"}
+    if doc.get("published"):
+        _iso(doc["published"])
+    for flag in doc.get("flags", []):
+        Flag(flag)
+    keys = []
+    for fact in gold["facts"]:
+        _check_fact(fact)
+        keys.append((fact["type"], json.dumps(fact["value"], sort_keys=True)))
+    assert len(keys) == len(set(keys)), f"{path.name}: a fact is listed twice"
+    for rule in gold["rules"]:
+        _check_rule(rule, doc.get("policy_year"))
+    for cited in doc.get("cites", []):
+        assert any(f["type"] == "DOC_NO" and f["value"]["canonical"] == cited for f in gold["facts"]), cited
+    if "not_relevant" in doc.get("flags", []):
+        assert gold["rules"] == [], f"{path.name}: a not_relevant notice has no rules"
+
+
+def test_every_own_notice_has_gold_and_back() -> None:
+    notices = [p.name.rsplit(".", 1)[0] for p in OWN_NOTICES]
+    assert len(notices) == len(set(notices)), "two notices share a name"
+    assert sorted(notices) == sorted(p.stem for p in OWN_GOLD)
+    assert len(notices) >= 22
+    for name in notices:
+        assert re.fullmatch(r"own_\d{2}_[a-z0-9_]+", name), name
+
+
+def test_every_source_builds_the_committed_file_byte_identically(tmp_path: Path) -> None:
+    assert SOURCES, "no sources under corpus/own/src"
+    assert build_corpus.main(["--out", str(tmp_path)]) == 0
+    for src in SOURCES:
+        rebuilt, committed = tmp_path / src.out_name, OWN / src.out_name
+        assert committed.exists(), f"{committed} not committed; run scripts/build_corpus.py"
+        assert rebuilt.read_bytes() == committed.read_bytes(), f"{committed} differs from its rebuild"
+
+
+def test_generated_pdf_and_docx_carry_the_source_text() -> None:
+    import docx
+    import pdfplumber
+
+    for src in SOURCES:
+        path = OWN / src.out_name
+        if src.format == "pdf":
+            with pdfplumber.open(path) as pdf:
+                text = "".join(page.extract_text() or "" for page in pdf.pages)
+        elif src.format == "docx":
+            d = docx.Document(str(path))
+            text = "".join(p.text for p in d.paragraphs) + "".join(c.text for t in d.tables for r in t.rows for c in r.cells)
+        else:
+            continue
+        flat = re.sub(r"\s+", "", text)
+        for line in src.body:
+            for cell in line.strip("|").split("|"):
+                assert re.sub(r"\s+", "", cell) in flat, f"{path.name}: {cell!r} missing from the extracted text"
+
+
+def _declared_charset(raw: bytes) -> str | None:
+    m = re.search(rb"charset=([A-Za-z0-9_-]+)", raw[:2048])
+    return m.group(1).decode().lower() if m else None
+
+
+def test_gbk_html_is_really_gbk_and_declares_it() -> None:
+    gbk = [s for s in SOURCES if s.format.startswith("html") and s.one("encoding") == "gbk"]
+    assert len(gbk) >= 2
+    for src in gbk:
+        raw = (OWN / src.out_name).read_bytes()
+        assert _declared_charset(raw) in {"gbk", "gb2312", "gb18030"}, src.name
+        with pytest.raises(UnicodeDecodeError):
+            raw.decode("utf-8")
+        text = raw.decode("gbk")
+        assert src.one("title") in text and "索引号" in text and "ICP备" in text
+
+
+def test_encoded_txt_notices_are_not_utf8() -> None:
+    encodings = {s.one("encoding") for s in SOURCES if s.format == "txt"}
+    assert {"gb18030", "big5"} <= encodings
+    for src in (s for s in SOURCES if s.format == "txt"):
+        raw = (OWN / src.out_name).read_bytes()
+        with pytest.raises(UnicodeDecodeError):
+            raw.decode("utf-8")
+        assert raw.decode(src.one("encoding")).rstrip("\n") == "\n".join(src.body)
+
+
+def _notice_text(name: str) -> str:
+    """The notice's characters as written (source text for generated files), for substring checks."""
+    for src in SOURCES:
+        if src.name == name:
+            return src.path.read_text(encoding="utf-8")
+    return next(p for p in OWN_NOTICES if p.name.startswith(name + ".")).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", OWN_GOLD, ids=lambda p: p.stem)
+def test_own_gold_quotes_are_in_the_notice(path: Path) -> None:
+    gold = json.loads(path.read_text(encoding="utf-8"))
+    text = _notice_text(path.stem)
+    for needle in gold["not_facts"] + gold["must_flag"]:
+        assert needle in text, f"{path.name}: {needle!r} is not in the notice"
+    assert len(text) >= 1200, f"{path.name}: notice is only {len(text)} characters"
+    doc = gold["document"]
+    if doc.get("policy_year") and "not_relevant" not in doc.get("flags", []):
+        assert gold["rules"], f"{path.name}: a relevant notice without rules"
+
+
+def test_readme_trap_table_names_existing_notices() -> None:
+    readme = (CORPUS / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"own_\d{2}_[a-z0-9_]+", readme))
+    assert named, "corpus/README.md names no notice"
+    stems = {p.stem for p in OWN_GOLD}
+    assert named <= stems, named - stems

@@ -1,13 +1,864 @@
-"""PLACEHOLDER (issue 2 item 6): document fields (title, doc_number, published, issuers, region …)."""
+"""Document fields of one notice: title, doc number, dates, issuers, region, policy year, script, cites.
+
+Reads the parsed text (through the normaliser's simplified view), the metadata table a
+government site prints (索引号/发布机构/发文日期/文号/标题, from ``parsed.meta`` or inline
+``key | value |`` lines) and the facts already found (DOC_NO for the notice's own number and
+its citations). Pure: no I/O beyond this package's data files, no spaCy.
+
+    >>> from extractors.contract import ParsedDocument
+    >>> from extractors.normalise import text_to_normalised
+    >>> text = ("吉林省医疗保障局关于做好2024年度城乡居民基本医疗保险参保缴费工作的通知\\n"
+    ...         "各市（州）医疗保障局：\\n为做好参保缴费工作，现通知如下。\\n吉林省医疗保障局\\n2023年9月8日")
+    >>> p = ParsedDocument(source="x.txt", sha256="0" * 64, format="txt", text=text)
+    >>> d = parsed_to_document(p, text_to_normalised(text), [])
+    >>> d.issuers, d.region.code, d.published, d.policy_year
+    (['吉林省医疗保障局'], '220000', '2023-09-08', 2024)
+
+How each field is chosen is written down in the README ("Document metadata") and, next to
+the code, in the docstring of each ``_find_*`` function.
+"""
 
 from __future__ import annotations
 
-from .contract import Fact, NoticeDocument, ParsedDocument
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+
+from . import regions as _regions
+from .contract import Fact, NoticeDocument, ParsedDocument, Region
 from .normalise import Normalised
 
 __all__ = ["parsed_to_document"]
 
+_CJK = "\u4e00-\u9fff"
+_PINYIN_GLUE = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}\)")
+_FILLER = re.compile(r"[?？\ufffd]{1,}|\u3000|\xa0")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９：（）［］", "0123456789:()[]")
+_SENTENCE_PUNCT = re.compile(r"[，。；;！!？]")
+# a CJK-ish org token: the name itself, possibly with brackets (中国（广西）自由贸易试验区)
+_ORG_BODY = r"[\u4e00-\u9fff（）()]"
+_MOJIBAKE = re.compile(r"锟斤拷|烫烫烫|屯屯屯|Ã.|Â.|â€|ï¿½|\ufffd")
+
+
+# --- data files --------------------------------------------------------------------------------
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
+    return [ln.rstrip("\n") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    meta_roles: dict[str, str]  # normalised key → role
+    title_end: re.Pattern[str]
+    title_about: re.Pattern[str]
+    org: re.Pattern[str]
+    org_suffix: tuple[str, ...]
+    level_cues: dict[str, re.Pattern[str]]
+    noise: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> _Vocab:
+    roles: dict[str, str] = {}
+    for line in _data_lines("meta_keys.tsv")[1:]:
+        role, keys = line.split("\t", 1)
+        for key in keys.split():
+            roles[key] = role
+    endings = sorted(_data_lines("meta_title_endings.txt"), key=len, reverse=True)
+    end_alt = "|".join(map(re.escape, endings))
+    # what may follow a title: nothing, a space, a bracketed note ((征求意见稿)), a separator
+    after = r"(?=$|[\s(（\[【|｜_，,:：]|——)"
+    title_end = re.compile(rf"(?:{end_alt}){after}")
+    title_about = re.compile(rf"关于[^。；;\n]{{2,160}}?的?(?:{end_alt}){after}")
+    suffixes = tuple(sorted(_data_lines("meta_org_suffixes.txt"), key=len, reverse=True))
+    org = re.compile(rf"{_ORG_BODY}{{1,40}}?(?:{'|'.join(map(re.escape, suffixes))})")
+    cues: dict[str, re.Pattern[str]] = {}
+    for line in _data_lines("meta_level_cues.tsv")[1:]:
+        level, words = line.split("\t", 1)
+        cues[level] = re.compile("|".join(map(re.escape, words.split())))
+    noise = re.compile("|".join(map(re.escape, (w.strip() for w in _data_lines("meta_noise_lines.txt")))))
+    return _Vocab(roles, title_end, title_about, org, suffixes, cues, noise)
+
+
+@lru_cache(maxsize=1)
+def _converters() -> tuple[object, object] | None:
+    try:
+        import opencc
+    except ImportError:  # the normaliser needs it too; without it script stays "unknown"
+        return None
+    return opencc.OpenCC("t2s"), opencc.OpenCC("s2t")
+
+
+def _t2s(text: str) -> str:
+    conv = _converters()
+    if conv is None:
+        return text
+    out = conv[0].convert(text)  # type: ignore[attr-defined]
+    return out if len(out) == len(text) else text  # length-preserving in practice (pitfalls.md)
+
+
+# --- the working text ----------------------------------------------------------------------------
+
+@dataclass
+class _Work:
+    """A cleaned, simplified copy of the normalised text with a map back to the original."""
+
+    text: str
+    to_orig: list[int]  # to_orig[i] = index in the original text of work char i
+
+    def from_orig(self, orig_index: int) -> int:
+        return bisect.bisect_left(self.to_orig, orig_index)
+
+
+def _norm_to_work(norm: Normalised) -> _Work:
+    # The normaliser already converts to simplified and drops pinyin glue and `?` runs; doing it
+    # again here is cheap and keeps this module right on text that reached it unnormalised.
+    src = _t2s(norm.text).translate(_FULLWIDTH)
+    keep: list[int] = []
+    chars: list[str] = []
+    drop = [False] * len(src)
+    for m in _PINYIN_GLUE.finditer(src):
+        for i in range(m.start(), m.end()):
+            drop[i] = True
+    fill = [False] * len(src)
+    for m in _FILLER.finditer(src):
+        for i in range(m.start(), m.end()):
+            fill[i] = True
+    prev_fill = False
+    for i, ch in enumerate(src):
+        if drop[i]:
+            continue
+        if fill[i]:
+            if not prev_fill:  # a run of fillers becomes one space
+                chars.append(" ")
+                keep.append(i)
+            prev_fill = True
+            continue
+        prev_fill = False
+        chars.append(ch)
+        keep.append(i)
+    offsets = norm.offsets
+    to_orig = [offsets[i] if i < len(offsets) else len(norm.original) for i in keep]
+    return _Work("".join(chars), to_orig)
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str  # stripped
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.text
+
+
+def _lines(text: str) -> list[_Line]:
+    out: list[_Line] = []
+    pos = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        lead = len(raw) - len(raw.lstrip())
+        out.append(_Line(pos + lead, pos + lead + len(stripped), stripped))
+        pos += len(raw) + 1
+    return out
+
+
+# --- metadata table ------------------------------------------------------------------------------
+
+def _norm_key(key: str) -> str:
+    return re.sub(r"[\s:：|]", "", _t2s(key))
+
+
+def _meta(parsed: ParsedDocument, lines: list[_Line]) -> tuple[dict[str, str], set[int]]:
+    """Role → value from parsed.meta and from inline ``key | value |`` lines; and those lines' indexes."""
+    roles = _vocab().meta_roles
+    out: dict[str, str] = {}
+    for key, value in parsed.meta.items():
+        role = roles.get(_norm_key(key))
+        value = _t2s(value).strip()
+        if role and value and role not in out:
+            out[role] = value
+    meta_lines: set[int] = set()
+    # .txt files and flattened pages carry the table inline, near the top
+    for idx, line in enumerate(lines[:40]):
+        if "|" in line.text or "｜" in line.text:
+            cells = [c.strip() for c in re.split(r"[|｜]", line.text)]
+        else:
+            m = re.match(r"^([^\s:：]{2,8})\s*[:：]\s*(\S.*)$", line.text)
+            cells = [m.group(1), m.group(2)] if m else []
+        found = False
+        for i in range(len(cells) - 1):
+            role = roles.get(_norm_key(cells[i]))
+            if role is None:
+                continue
+            found = True
+            value = cells[i + 1]
+            if roles.get(_norm_key(value)) is not None:  # an empty cell: the next key follows
+                continue
+            if value and role not in out:
+                out[role] = value
+        if found:
+            meta_lines.add(idx)
+    return out, meta_lines
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+_CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "О": 0, "Ｏ": 0, "O": 0, "0": 0, "一": 1, "二": 2, "三": 3,
+             "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DATE_ARABIC = re.compile(r"((?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})(?!\d)\s*日?")
+_DATE_CN = re.compile(r"([〇○零一二三四五六七八九OО]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*"
+                      r"([一二三四五六七八九十]{1,3})\s*日")
+# a date-looking run in a signature that cannot be read (汾西县: "2022113")
+_DATE_GARBLED = re.compile(r"(?<!\d)(?:19|20)\d{5,6}(?!\d)")
+
+
+def _cn_small(s: str) -> int | None:
+    """一 … 三十一 → 1 … 31."""
+    if s == "十":
+        return 10
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        t = _CN_DIGIT.get(tens, None) if tens else 1
+        o = _CN_DIGIT.get(ones, None) if ones else 0
+        return None if t is None or o is None else t * 10 + o
+    return _CN_DIGIT.get(s) if len(s) == 1 else None
+
+
+def _make_date(y: int, m: int, d: int) -> str | None:
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+@dataclass
+class _Date:
+    start: int
+    end: int
+    iso: str | None  # None when it looks like a date but is not a valid one
+
+
+def _dates(text: str) -> list[_Date]:
+    out: list[_Date] = []
+    for m in _DATE_ARABIC.finditer(text):
+        out.append(_Date(m.start(), m.end(), _make_date(int(m[1]), int(m[2]), int(m[3]))))
+    for m in _DATE_CN.finditer(text):
+        y = "".join(str(_CN_DIGIT.get(c, "")) for c in m[1])
+        mo, d = _cn_small(m[2]), _cn_small(m[3])
+        iso = _make_date(int(y), mo, d) if len(y) == 4 and mo and d else None
+        out.append(_Date(m.start(), m.end(), iso))
+    taken = [(d.start, d.end) for d in out]
+    for m in _DATE_GARBLED.finditer(text):
+        if not any(s <= m.start() < e for s, e in taken):
+            out.append(_Date(m.start(), m.end(), None))
+    out.sort(key=lambda d: d.start)
+    return out
+
+
+def _parse_date(value: str) -> str | None:
+    found = [d for d in _dates(value.translate(_FULLWIDTH)) if d.iso]
+    return found[0].iso if found else None
+
+
+# --- document numbers (for the metadata table and when no facts were handed in) ------------------
+
+_DOCNO = re.compile(
+    r"([\u4e00-\u9fff]{1,12}?)\s*[〔\[［【(（{]\s*((?:19|20)\d{2})\s*[〕\]］】)）}]\s*第?\s*(\d{1,5})\s*号")
+# 汾政办发〔202246: the closing bracket and 号 lost; year = first 4 digits (a documented repair)
+_DOCNO_LOST_BRACKET = re.compile(r"([\u4e00-\u9fff]{1,12}?)\s*〔\s*((?:19|20)\d{2})(\d{1,4})(?!\d)\s*号?")
+_DOCNO_LEAD_JUNK = re.compile(r"^(?:根据|按照|依据|参照|见|按|据|和|及|与|、|号|文)+")
+
+
+@dataclass
+class _DocNo:
+    start: int
+    end: int
+    canonical: str
+    repaired: bool
+
+
+def _docnos(text: str) -> list[_DocNo]:
+    out: list[_DocNo] = []
+    for m in _DOCNO.finditer(text):
+        code = _DOCNO_LEAD_JUNK.sub("", m[1])
+        if code:
+            out.append(_DocNo(m.start(), m.end(), f"{code}〔{m[2]}〕{int(m[3])}号", False))
+    for m in _DOCNO_LOST_BRACKET.finditer(text):
+        if any(d.start <= m.start() < d.end for d in out):
+            continue
+        code = _DOCNO_LEAD_JUNK.sub("", m[1])
+        if code:
+            out.append(_DocNo(m.start(), m.end(), f"{code}〔{m[2]}〕{int(m[3])}号", True))
+    out.sort(key=lambda d: d.start)
+    return out
+
+
+def _fact_docnos(facts: list[Fact], work: _Work) -> list[_DocNo]:
+    out: list[_DocNo] = []
+    for f in facts:
+        if f.type != "DOC_NO" or not f.value or not f.value.get("canonical"):
+            continue
+        if {"incomplete", "corrupt"} & set(f.flags) or not f.value.get("year"):
+            continue
+        out.append(_DocNo(work.from_orig(f.start), work.from_orig(f.end), str(f.value["canonical"]),
+                          "repaired" in f.flags))
+    out.sort(key=lambda d: d.start)
+    return out
+
+
+# --- issuers ---------------------------------------------------------------------------------------
+
+def _split_orgs(chunk: str) -> list[str] | None:
+    """``吉林省医疗保障局 吉林省民政厅`` → the names; None unless the whole chunk is org names.
+
+    A piece that does not end like an org name is glued to the next one: titles and signatures
+    wrap lines inside a name (国家税务总局宁夏回族 / 自治区税务局).
+    """
+    v = _vocab()
+    pieces = [p for p in re.split(r"[\s、，,]+", chunk) if p]
+    if not pieces:
+        return None
+    names: list[str] = []
+    pending = ""
+    for piece in pieces:
+        pending += piece
+        if pending.endswith(v.org_suffix) and v.org.fullmatch(pending):
+            names.append(pending)
+            pending = ""
+    if pending or not names:
+        return None
+    return names
+
+
+def _org_tail(prefix: str) -> tuple[list[str], int] | None:
+    """The org names at the end of ``prefix`` (what stands before 关于 in a title), and where they start."""
+    pieces = list(re.finditer(r"[^\s、，,]+", prefix))
+    best: tuple[list[str], int] | None = None
+    for i in range(len(pieces) - 1, -1, -1):
+        chunk = prefix[pieces[i].start():]
+        names = _split_orgs(chunk)
+        if names is not None:
+            best = (names, pieces[i].start())
+    return best
+
+
+# --- title -----------------------------------------------------------------------------------------
+
+@dataclass
+class _Title:
+    start: int  # in work text; -1 for metadata / title_hint
+    end: int
+    orgs: list[str]
+    body: str  # from 关于 (or the whole standalone line), whitespace removed
+    source: str  # meta / body / hint
+
+    @property
+    def text(self) -> str:
+        return (" ".join(self.orgs) + self.body) if self.orgs else self.body
+
+    @property
+    def skeleton(self) -> str:
+        return re.sub(r"\d+", "#", self.body)
+
+    @property
+    def years(self) -> list[str]:
+        return re.findall(r"(?:19|20)\d{2}", self.body)
+
+
+def _nows(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def _title_from_string(s: str, start: int, end: int, source: str) -> _Title | None:
+    """A title inside one string (a line, merged lines, a meta cell), or None."""
+    v = _vocab()
+    for m in v.title_about.finditer(s):
+        if m.start() > 0 and s[m.start() - 1] in "《<“\"":
+            continue  # a citation: 《关于…的通知》
+        body = _nows(m.group())
+        if body.count("《") != body.count("》"):
+            continue
+        prefix = s[: m.start()]
+        tail = _org_tail(prefix.rstrip())
+        orgs: list[str] = []
+        if tail is not None:
+            orgs = tail[0]
+        elif prefix.strip() and _SENTENCE_PUNCT.search(prefix[-30:]):
+            continue  # 关于 in the middle of a sentence
+        return _Title(start, end, orgs, body, source)
+    # a standalone line: XX县2024年城乡居民医保参保缴费工作方案
+    compact = _nows(s)
+    if 6 <= len(compact) <= 70 and not _SENTENCE_PUNCT.search(compact) and v.title_end.search(compact + " "):
+        m_end = v.title_end.search(compact + " ")
+        if m_end is not None and m_end.end() == len(compact) and "《" not in compact[:2]:
+            return _Title(start, end, [], compact, source)
+    return None
+
+
+def _body_titles(lines: list[_Line], skip: set[int], limit: int) -> list[_Title]:
+    """Title candidates among the first lines; up to three short lines are joined (wrapped titles)."""
+    v = _vocab()
+    out: list[_Title] = []
+    usable = [i for i, ln in enumerate(lines)
+              if not ln.is_blank and i not in skip and ln.start < limit
+              and not v.noise.search(ln.text) and not re.fullmatch(r"[\s?？]*", ln.text)]
+    taken_until = -1
+    for pos, i in enumerate(usable):
+        if lines[i].start < taken_until:
+            continue
+        line = lines[i]
+        found = _title_from_string(line.text, line.start, line.end, "body")
+        # a wrapped title: join with the next short lines when that gives a (longer) title
+        group = [line]
+        for j in usable[pos + 1: pos + 3]:
+            nxt = lines[j]
+            if len(nxt.text) > 60 or _SENTENCE_PUNCT.search(nxt.text) or len(group[-1].text) > 60:
+                break
+            group.append(nxt)
+            joined = " ".join(g.text for g in group)
+            cand = _title_from_string(joined, line.start, nxt.end, "body")
+            if cand is not None and (found is None or len(cand.text) > len(found.text)) and (
+                    found is None or cand.body.startswith(found.body) or found.body in cand.text):
+                found = cand
+        if found is not None and not (len(line.text) > 200 and found.start == line.start
+                                      and line.text.find("关于") > 200):
+            out.append(found)
+            taken_until = found.end
+    return out
+
+
+def _clean_hint(hint: str) -> str:
+    # <title> often carries the site's name: 标题_某某县人民政府 / 标题 - 网站
+    parts = [p.strip() for p in re.split(r"\s*(?:[_|｜]|-{1,2}|——)\s*", _t2s(hint)) if p.strip()]
+    return max(parts, key=len) if parts else ""
+
+
+def _find_title(parsed: ParsedDocument, meta: dict[str, str], lines: list[_Line], meta_lines: set[int],
+                text_len: int) -> tuple[_Title | None, list[_Title], bool]:
+    """The notice's own title, the body candidates, and whether a repost wrapper was seen.
+
+    Order of trust: the metadata table's 标题; a title line near the top of the text (关于…的通知,
+    or a short line ending in 通知/方案/办法…; wrapped lines are joined); the page's title hint.
+    A repost site repeats the title with other years in its wrapper: when two candidates
+    read the same except for their numbers, the later one (inside the reposted notice) wins and
+    the document is flagged ``repost_wrapper``.
+    """
+    limit = max(1500, int(text_len * 0.4))
+    body = _body_titles(lines, meta_lines, limit)
+    wrapper = False
+    chosen: _Title | None = None
+    meta_title = meta.get("title", "").strip()
+    if len(_nows(meta_title)) >= 6:
+        chosen = _title_from_string(meta_title, -1, -1, "meta") or _Title(-1, -1, [], _nows(meta_title), "meta")
+    if body:
+        first = body[0]
+        same = [t for t in body[1:] if t.skeleton == first.skeleton and t.years != first.years]
+        if same:
+            wrapper = True
+            body_choice = same[-1]
+        else:
+            body_choice = first
+        if chosen is None:
+            chosen = body_choice
+    hint = _clean_hint(parsed.title_hint or "")
+    hint_title = _title_from_string(hint, -1, -1, "hint") if hint else None
+    if chosen is None:
+        chosen = hint_title
+    elif hint_title is not None and hint_title.skeleton == chosen.skeleton and hint_title.years != chosen.years:
+        wrapper = True
+    return chosen, body, wrapper
+
+
+# --- where the notice's text starts ----------------------------------------------------------------
+
+_ADDRESSEE = re.compile(r"(?:^|\s)各[^。；;\n]{1,160}?[:：]")
+_BODY_OPENERS = re.compile(r"^(?:为了?|根据|按照|依据|近日|现将|经|为进一步|为切实|为做好|为认真)")
+
+
+def _body_start(work: str, lines: list[_Line], after: int) -> int:
+    """Where the notice proper begins (its addressee line or first paragraph) after ``after``."""
+    m = _ADDRESSEE.search(work, max(after, 0))
+    best = m.start() if m else len(work)
+    for ln in lines:
+        if ln.start < after or ln.start >= best:
+            continue
+        if _BODY_OPENERS.match(ln.text) and len(ln.text) > 30:
+            return ln.start
+    return best
+
+
+# --- signature block ---------------------------------------------------------------------------------
+
+@dataclass
+class _Signature:
+    orgs: list[str]
+    date: _Date | None
+
+
+def _find_signature(work: str, dates: list[_Date]) -> _Signature | None:
+    """The issuers' names and the date closing the notice.
+
+    Looks at each date in the last 40% of the text, last first, for names of issuing bodies
+    standing between it and the end of the previous sentence (a line of their own, or the
+    run after the last 。 on a flattened page). Footer lines (主办：…) never qualify: the colon
+    ends the run.
+    """
+    floor = int(len(work) * 0.6)
+    v = _vocab()
+    for d in reversed(dates):
+        if d.start < floor:
+            break
+        before = work[max(0, d.start - 200): d.start]
+        cut = max(before.rfind(c) for c in "。；;:：!！?？")
+        chunk = before[cut + 1:]
+        chunk = re.sub(r"[(（][^()（）]{0,12}(?:盖章|印章|章)[)）]", " ", chunk)
+        lines_before = [ln.strip() for ln in chunk.split("\n") if ln.strip()]
+        if not lines_before:
+            continue
+        # take the trailing lines that are org names
+        names: list[str] = []
+        for ln in reversed(lines_before):
+            if v.noise.search(ln):
+                break
+            found = _split_orgs(ln)
+            if found is None:
+                break
+            names[:0] = found
+        if names:
+            return _Signature(names, d)
+    return None
+
+
+# --- region --------------------------------------------------------------------------------------------
+
+def _ancestors(code: str) -> list[str]:
+    try:
+        return _regions.region_chain(code)
+    except _regions.RegionError:
+        return [code]
+
+
+def _level(code: str) -> str:
+    if code.endswith("0000"):
+        return "province"
+    if code.endswith("00"):
+        return "city"
+    return "county"
+
+
+_LEVELS = ("province", "city", "county")
+
+
+def _mention_scores(mentions: list, weight: float = 1.0) -> Counter[str]:
+    """Each mention adds to its division and every ancestor (ambiguous names split their weight)."""
+    scores: Counter[str] = Counter()
+    for m in mentions:
+        share = weight / len(m.codes)
+        for code in m.codes:
+            for anc in _ancestors(code)[:-1]:
+                scores[anc] += share
+    return scores
+
+
+def _children(code: str) -> list[str]:
+    t = _regions._tables()
+    out: list[str] = []
+    for child in t.children.get(code, []):
+        div = t.by_code[child]
+        if div.is_placeholder:  # look through 市辖区 / 省直辖县级行政区划
+            out.extend(t.children.get(child, []))
+        else:
+            out.append(child)
+    return out
+
+
+def _descend(scores: Counter[str], target: str | None, start: str | None = None) -> str | None:
+    """Walk from the best province down while one child clearly dominates its siblings.
+
+    With a target level (from who issued the notice or whom it addresses) the walk goes down
+    to that level on any clear winner; without one it needs strong evidence (3+ mentions,
+    3× the runner-up, a quarter of the parent's weight) to leave a level.
+    """
+    if start is None:
+        provinces = [(s, c) for c, s in scores.items() if _level(c) == "province"]
+        if not provinces:
+            return None
+        provinces.sort(reverse=True)
+        if len(provinces) > 1 and provinces[1][0] * 2 > provinces[0][0] and target is None:
+            return None
+        code = provinces[0][1]
+    else:
+        code = start
+    while True:
+        lvl = _level(code)
+        if target is not None and _LEVELS.index(lvl) >= _LEVELS.index(target):
+            return code
+        kids = sorted(((scores.get(k, 0.0), k) for k in _children(code)), reverse=True)
+        kids = [k for k in kids if k[0] > 0]
+        if not kids:
+            return code
+        best, runner = kids[0][0], (kids[1][0] if len(kids) > 1 else 0.0)
+        if target is not None:
+            ok = best >= 1 and best >= 2 * runner
+        else:
+            ok = best >= 3 and best >= 3 * runner and best >= 0.25 * scores.get(code, 0.0)
+        if not ok:
+            return code
+        code = kids[0][1]
+
+
+def _level_hint(content: str) -> str | None:
+    counts = {lvl: len(p.findall(content)) for lvl, p in _vocab().level_cues.items()}
+    ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)
+    if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+        return None
+    return ranked[0][0]
+
+
+_GENERIC_LEVEL = (("自治区", "province"), ("省", "province"), ("市", "city"), ("州", "city"),
+                  ("盟", "city"), ("县", "county"), ("区", "county"), ("旗", "county"))
+
+
+def _issuer_region(name: str, scores: Counter[str]) -> tuple[str | None, str | None]:
+    """(code, level hint) for one issuer: the deepest division its name states, else the level
+    its generic prefix names (自治区医疗保障局 → province)."""
+    mentions = _regions.text_to_region_mentions(name)
+    best: str | None = None
+    for m in mentions:
+        # an ambiguous name (朝阳区) goes to the candidate the rest of the text supports
+        code = max(m.codes, key=lambda c: sum(scores.get(a, 0.0) for a in _ancestors(c)[1:-1]))
+        if best is None or _LEVELS.index(_level(code)) > _LEVELS.index(_level(best)):
+            best = code  # the deepest division the name states
+    if best is not None:
+        return best, None
+    stripped = re.sub(r"^国家税务总局", "", name)
+    for word, lvl in _GENERIC_LEVEL:
+        if stripped.startswith(word):
+            return None, lvl
+    return None, None
+
+
+def _find_region(issuers: list[str], own_docno: str | None, content: str,
+                 publisher: str | None) -> tuple[Region, list[str]]:
+    """The jurisdiction of the issuing authority (not the site hosting the page).
+
+    1. the region an issuer's name states (国家税务总局钦州市钦北区税务局 → 钦北区);
+    2. an issuer named by level only (自治区医疗保障局) → the best division of that level in
+       the text; else the level words of the addressee (各县（区）→ city, 各乡镇 → county);
+    3. the province whose abbreviation opens the notice's own number (吉医保联 → 吉林省) votes;
+    4. division names in the text, walked from province down while one clearly dominates;
+    5. the 发布机构 of the metadata table, last (it is often a reposting site).
+    """
+    flags: list[str] = []
+    mentions = _regions.text_to_region_mentions(content)
+    scores = _mention_scores(mentions)
+    if own_docno:
+        abbr = _regions.abbreviation_to_region(own_docno[0])
+        if abbr is not None and abbr.code:
+            scores[abbr.code] += 5
+    codes: list[str] = []
+    hinted: list[str] = []
+    for name in issuers:
+        code, lvl = _issuer_region(name, scores)
+        if code:
+            codes.append(code)
+        elif lvl:
+            hinted.append(lvl)
+    code: str | None = None
+    if codes:
+        # issuers of one notice share a jurisdiction; the most named one wins, the first on a tie
+        code = Counter(codes).most_common(1)[0][0]
+    else:
+        target = hinted[0] if hinted else _level_hint(content)
+        code = _descend(scores, target)
+        if code is None and publisher:
+            pub, _ = _issuer_region(publisher, scores)
+            code = pub
+    if code is None:
+        return Region(), flags
+    try:
+        return _regions.code_to_region(code), flags
+    except _regions.RegionError:
+        return Region(), flags
+
+
+def _expand_issuer(name: str, region: Region) -> str:
+    """自治区医疗保障局 → 宁夏回族自治区医疗保障局 when the region is known at that level."""
+    for word, lvl in _GENERIC_LEVEL:
+        if name.startswith(word) and not _regions.text_to_region_mentions(name):
+            full = getattr(region, lvl if lvl != "county" else "county")
+            if lvl == "province":
+                full = region.province
+            if full and full.endswith(word):
+                return full + name[len(word):]
+            return name
+    return name
+
+
+# --- policy year ---------------------------------------------------------------------------------------
+
+_YEAR_DU = re.compile(r"((?:19|20)\d{2})\s*年度")
+_YEAR_SCHEME = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)\s*(?:度|城乡|居民|城镇|全[省市县区]|医保|医疗|基本医疗|参保)")
+_CITATION = re.compile(r"《[^》]{0,120}》|〔\d{4}〕|\[\d{4}\]")
+
+
+def _find_policy_year(title: str | None, content: str, published: str | None) -> int | None:
+    """The insurance year governed: ``N年度`` in the title, else ``N年城乡居民…`` in the title,
+    else the year most often written ``N年度`` in the text (citations excluded); a year more than
+    one before or two after publication is not taken from the text."""
+    for pattern in (_YEAR_DU, _YEAR_SCHEME):
+        if title:
+            m = pattern.search(title)
+            if m:
+                return int(m[1])
+    plain = _CITATION.sub(" ", content)
+    pub_year = int(published[:4]) if published else None
+    for pattern in (_YEAR_DU, _YEAR_SCHEME):
+        years = Counter(int(y) for y in pattern.findall(plain))
+        if pub_year is not None:
+            years = Counter({y: n for y, n in years.items() if pub_year - 1 <= y <= pub_year + 2})
+        if years:
+            top = max(years.values())
+            return max(y for y, n in years.items() if n == top)  # a tie goes to the later year
+    return None
+
+
+# --- script ------------------------------------------------------------------------------------------------
+
+def _script(original: str) -> str:
+    """traditional / simplified / mixed, by how many characters t2s and s2t each change."""
+    conv = _converters()
+    sample = original[:20000]
+    if conv is None:
+        return "unknown"
+    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    if cjk == 0:
+        return "unknown"
+    t2s = conv[0].convert(sample)  # type: ignore[attr-defined]
+    s2t = conv[1].convert(sample)  # type: ignore[attr-defined]
+    if len(t2s) != len(sample) or len(s2t) != len(sample):
+        return "unknown"
+    trad = sum(1 for a, b in zip(sample, t2s) if a != b)
+    simp = sum(1 for a, b in zip(sample, s2t) if a != b)
+    if trad + simp < 5:
+        return "simplified" if trad == 0 else "mixed"
+    share = trad / (trad + simp)
+    # calibrated on the seeds: traditional pages reposted through converters keep ~5% simplified
+    # forms (names, 征/于 phrases); a real mix of both scripts sits far from either end
+    if share >= 0.8:
+        return "traditional"
+    if share <= 0.2:
+        return "simplified"
+    return "mixed"
+
+
+# --- putting it together ---------------------------------------------------------------------------------
 
 def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fact]) -> NoticeDocument:
-    return NoticeDocument(source=parsed.source, sha256=parsed.sha256, format=parsed.format,
-                          encoding=parsed.encoding, flags=list(parsed.flags))
+    """The contract's ``document`` object for one notice (see the module docstring)."""
+    work = _norm_to_work(norm)
+    text = work.text
+    lines = _lines(text)
+    meta, meta_lines = _meta(parsed, lines)
+    v = _vocab()
+    flags = list(parsed.flags)
+
+    title, _candidates, wrapper = _find_title(parsed, meta, lines, meta_lines, len(text))
+    if wrapper:
+        flags.append("repost_wrapper")
+    title_end = title.end if title is not None and title.start >= 0 else 0
+    body_start = _body_start(text, lines, title_end)
+
+    # content = the text without the metadata table and site furniture (footer, nav, share bar)
+    content = "\n".join(ln.text for i, ln in enumerate(lines)
+                        if i not in meta_lines and ln.text and not v.noise.search(ln.text))
+
+    # --- document numbers
+    fact_nos = _fact_docnos(facts, work)
+    have_docno_facts = any(f.type == "DOC_NO" for f in facts)
+    all_nos = fact_nos if (have_docno_facts or facts) else _docnos(text)
+    doc_number: str | None = None
+    doc_number_repaired = False
+    meta_no = meta.get("doc_number", "").strip()
+    if meta_no:
+        parsed_meta_no = _docnos(_t2s(meta_no))
+        if parsed_meta_no:
+            doc_number = parsed_meta_no[0].canonical
+            doc_number_repaired = parsed_meta_no[0].repaired
+    if doc_number is None:
+        header_end = max(body_start, title_end)
+        for d in all_nos:
+            if d.start >= header_end:
+                break
+            if text[max(0, d.start - 2): d.start].endswith(("》(", "》（", "》")):
+                continue  # a citation in the header zone
+            doc_number = d.canonical
+            doc_number_repaired = d.repaired
+            break
+    if doc_number_repaired:
+        flags.append("repaired")
+    cites: list[str] = []
+    for d in all_nos:
+        if d.canonical != doc_number and d.canonical not in cites:
+            cites.append(d.canonical)
+
+    # --- dates
+    dates = _dates(text)
+    signature = _find_signature(text, dates)
+    published: str | None = None
+    for role in ("date_written",):
+        if meta.get(role):
+            published = _parse_date(meta[role])
+    if published is None and signature is not None and signature.date is not None:
+        published = signature.date.iso
+    if published is None and not wrapper:
+        header_dates = [d for d in dates if d.iso and title_end <= d.start < body_start
+                        and d.start - title_end < 400]
+        if header_dates:
+            published = header_dates[0].iso
+    if published is None and meta.get("date_published"):
+        published = _parse_date(meta["date_published"])
+
+    # --- issuers
+    issuers: list[str] = []
+    if signature is not None:
+        issuers = signature.orgs
+    elif title is not None and title.orgs:
+        issuers = list(title.orgs)
+    elif meta.get("issuer"):
+        issuers = _split_orgs(meta["issuer"]) or [_nows(meta["issuer"])]
+    region_names = list(issuers) + ([" ".join(title.orgs)] if title is not None and title.orgs else [])
+
+    region, region_flags = _find_region(region_names, doc_number, content, meta.get("publisher"))
+    flags += region_flags
+    issuers = [_expand_issuer(n, region) for n in issuers]
+    # dedupe, keep order
+    issuers = list(dict.fromkeys(issuers))
+
+    policy_year = _find_policy_year(title.text if title else None, content, published)
+
+    if len(_MOJIBAKE.findall(norm.original)) >= 5:
+        flags.append("mojibake")
+
+    return NoticeDocument(
+        source=parsed.source,
+        sha256=parsed.sha256,
+        title=title.text if title is not None else None,
+        doc_number=doc_number,
+        published=published,
+        issuers=issuers,
+        region=region,
+        policy_year=policy_year,
+        script=_script(norm.original),  # type: ignore[arg-type]
+        cites=cites,
+        flags=list(dict.fromkeys(flags)),
+        format=parsed.format,
+        encoding=parsed.encoding,
+    )

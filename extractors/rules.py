@@ -1,14 +1,791 @@
-"""PLACEHOLDER (issue 3): facts → typed rules with evidence."""
+"""Facts → typed rules with evidence (issue 3): one builder per rule kind over recognised clauses.
+
+Flow: relevance check (relevance.py) → sentences with triggers and values (clauses.py) →
+per-kind builders bind values to triggers → candidates merged (the same rule stated twice is
+one rule with `also_evidence`), conflicting values flagged, sanity flags (sanity.py), and
+evidence mapped back to original offsets.
+
+Binding is positional and guarded: a value binds to the nearest trigger of its kind before it
+in the same sentence, only when nothing between them says the value belongs to something else
+(data/rule_vocab.jsonl: money_blockers, contrib_blockers …), and never when the value is
+untrusted (a fact flagged invalid_date / corrupt / incomplete, or value None).
+
+    >>> from extractors.contract import NoticeDocument
+    >>> from extractors.normalise import text_to_normalised
+    >>> d = NoticeDocument(source="x", sha256="0" * 64, policy_year=2024)
+    >>> n = text_to_normalised("2024年度全省居民医保个人缴费标准为每人每年380元。")
+    >>> [(r.kind.value, r.policy_year, r.params["amount"]) for r in facts_to_rules(d, n, None, [])]
+    [('personal_contribution', 2024, '380')]
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
-from .contract import Fact, NoticeDocument, Rule
+from .clauses import Sentence, Trigger, Value, facts_to_values, load_vocab, text_to_sentences
+from .contract import Evidence, Fact, Flag, NoticeDocument, Rule, RuleKind
+from .groups import phrase_to_alternatives, phrase_to_groups, phrase_to_tier
 from .normalise import Normalised
+from .relevance import text_is_relevant
+from .sanity import rule_to_sanity_flags
 
 __all__ = ["facts_to_rules"]
 
 
+@dataclass
+class _Cand:
+    kind: str
+    year: int | None
+    params: dict[str, Any]
+    conditions: dict[str, Any]
+    span: tuple[int, int]  # normalised offsets of the evidence
+    confidence: float
+    flags: list[str] = field(default_factory=list)
+    order: int = 0
+    also: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class _Ctx:
+    document: NoticeDocument
+    norm: Normalised
+    sentences: list[Sentence]
+    policy_year: int | None
+    py_inferred: bool
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _has_any(text: str, words: list[str]) -> str | None:
+    for w in words:
+        if w in text:
+            return w
+    return None
+
+
+def _year_for(ctx: _Ctx, sent: Sentence, pos: int, *, sub_first: bool = True) -> tuple[int | None, str]:
+    """The policy year a value at `pos` is stated for: the nearest year mention before it
+    in its sentence (within a year of the notice's policy year), else the notice's year."""
+    py = ctx.policy_year
+    before = [(s, y) for s, e, y in sent.years if e <= pos and (py is None or abs(y - py) <= 1)]
+    if before:
+        return before[-1][1], "clause"
+    if py is not None:
+        return py, "inferred" if ctx.py_inferred else "document"
+    return None, "none"
+
+
+def _evidence_span(sent: Sentence, lo: int, hi: int) -> tuple[int, int]:
+    """The sentence, or for a long sentence the sub-clauses from `lo` to `hi`."""
+    if sent.end - sent.start <= 160:
+        return sent.start, sent.end
+    s = sent.subclause_of(lo)[0]
+    e = sent.subclause_of(max(lo, hi - 1))[1]
+    while e > s and sent.between(e - 1, e) in "，,：:":
+        e -= 1
+    return s, e
+
+
+def _base_conf(year_src: str) -> float:
+    return {"clause": 0.95, "document": 0.9, "inferred": 0.8, "none": 0.6}[year_src]
+
+
+def _values(sent: Sentence, vtype: str) -> list[Value]:
+    return [v for v in sent.values if v.type == vtype]
+
+
+def _trig(sent: Sentence, label: str) -> list[Trigger]:
+    return [t for t in sent.triggers if t.label == label]
+
+
+def _day_after(iso: str) -> str:
+    return (dt.date.fromisoformat(iso) + dt.timedelta(days=1)).isoformat()
+
+
+_INCREASE_RE = re.compile("(?:" + "|".join(map(re.escape, load_vocab("increase_words"))) + r")\s*$")
+
+
+# --------------------------------------------------------------------------- amounts
+
+
+def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list[_Cand]:
+    out: list[_Cand] = []
+    common = load_vocab("money_blockers")
+    min_words = load_vocab("min_bound")
+    for sent in ctx.sentences:
+        trigs = _trig(sent, label)
+        if not trigs:
+            continue
+        for v in _values(sent, "MONEY"):
+            owner = None
+            for t in trigs:
+                if t.end <= v.start and v.start - t.end <= 30:
+                    owner = t
+            if owner is None:
+                continue
+            gap = sent.between(owner.end, v.start)
+            if _has_any(gap, common) or _has_any(gap, blockers):
+                continue
+            # another trigger of a different kind between the owner and the amount takes it
+            if any(owner.end <= t.start and t.end <= v.start and t.label not in (label, "START") for t in sent.triggers):
+                continue
+            if not v.trusted or v.value is None:
+                continue
+            if "万" in v.text or "亿" in v.text or _INCREASE_RE.search(sent.between(v.start - 4, v.start)):
+                continue
+            after = sent.between(v.end, v.end + 4)
+            if after.startswith(("/月", "每月")) or re.match(r"^\s*[/每]\s*(?:人\s*)?[·.]?\s*月", after):
+                continue  # a monthly figure is not the yearly contribution
+            year, ysrc = _year_for(ctx, sent, owner.start)
+            params: dict[str, Any] = {"amount": v.value["amount"], "currency": "CNY", "per": "person_year"}
+            conditions: dict[str, Any] = {}
+            flags = list(v.flags)
+            conf = _base_conf(ysrc)
+            head = sent.between(sent.start, owner.start)
+            if kind == "personal_contribution":
+                ltc = head.rfind("长期护理")
+                basic = max(head.rfind("医疗保险"), head.rfind("医保"))
+                if "职工" in sent.between(max(sent.start, owner.start - 12), owner.start):
+                    continue
+                conditions["scheme"] = "long_term_care" if ltc >= 0 and ltc > basic - 8 else "basic_medical"
+                sub_start = sent.subclause_of(owner.start)[0]
+                tier = phrase_to_tier(sent.between(sub_start, v.start))
+                conditions["population"] = tier or "all"
+                paid = _paid_condition(sent, sent.start, owner.start)
+                conditions.update(paid)
+            else:
+                bound = "exact"
+                tail = sent.between(v.end, v.end + 3)
+                if _has_any(gap, min_words) or tail.startswith(("以上", "及以上")):
+                    bound = "min"
+                params["bound"] = bound
+            if not v.from_fact:
+                conf -= 0.03
+            out.append(_Cand(kind, year, params, conditions, _evidence_span(sent, owner.start, v.end), conf, flags,
+                             order=owner.start))
+    return out
+
+
+def _paid_condition(sent: Sentence, lo: int, hi: int) -> dict[str, Any]:
+    """paid_before / paid_between from a conditional 在X前 / 在X至Y 参保缴费的 before `hi`."""
+    out: dict[str, Any] = {}
+    for v in sent.values:
+        if not (lo <= v.start and v.end <= hi) or not v.trusted or v.value is None:
+            continue
+        tail = sent.between(v.end, v.end + 14)
+        if v.type == "DATE" and re.match(r"^\s*(?:前|以前|之前)", tail):
+            out["paid_before"] = v.value["date"]
+        elif v.type == "DATE_RANGE" and re.match(r"^\s*(?:期间|内)?\s*(?:参保|缴费|缴纳|完成)", tail):
+            out["paid_between"] = [v.value["start"], v.value["end"]]
+    return out
+
+
+# --------------------------------------------------------------------------- windows
+
+_CONDITIONAL_AFTER = re.compile(r"^[^,，。；]{0,40}的\s*[,，]")
+
+
+def _enrollment_rules(ctx: _Ctx) -> list[_Cand]:
+    out: list[_Cand] = []
+    last_window: dict[str, Any] | None = None
+    for sent in ctx.sentences:
+        trigs = _trig(sent, "ENROLL")
+        if not trigs:
+            continue
+        emitted: list[_Cand] = []
+        for v in _values(sent, "DATE_RANGE"):
+            owner = _window_owner(sent, trigs, v)
+            if owner is None:
+                continue
+            tail = sent.between(v.end, sent.end)
+            if _CONDITIONAL_AFTER.match(tail) and "享受" in tail and owner.text == "应于":
+                continue
+            if owner.text == "应于" and not re.match(r"^\s*(?:参保|缴纳|缴费|办理)", tail):
+                continue
+            if _CONDITIONAL_AFTER.match(tail) and "享受" in tail and owner.end <= v.start and owner.start < v.start - 25:
+                continue  # 在X至Y缴纳…的,从…起享受: a benefit_start condition, not a window
+            if not v.trusted or v.value is None:
+                continue
+            year, ysrc = _year_for(ctx, sent, min(owner.start, v.start))
+            if year is None:
+                year, ysrc = _window_policy_year(v.value["end"]), "inferred"
+            phase = owner.attrs.get("phase")
+            cond = {"phase": phase} if phase else {}
+            conf = _base_conf(ysrc) - (0.05 if "year_inferred" in v.flags else 0.0)
+            cand = _Cand("enrollment_period", year, dict(v.value), cond,
+                         _evidence_span(sent, min(owner.start, v.start), max(owner.end, v.end)), conf, list(v.flags),
+                         order=v.start)
+            emitted.append(cand)
+            last_window = {"cand": cand, "sent": sent.index}
+        # single end dates: 可延迟缴费至X (extended, starts the day after the window before it)
+        # and 征期截止X (the whole period, from the earliest start stated beside it)
+        for v in _values(sent, "DATE"):
+            if not v.trusted or v.value is None:
+                continue
+            pre = sent.between(v.start - 12, v.start)
+            owner = next((t for t in reversed(trigs) if t.end <= v.start and v.start - t.end <= 8), None)
+            if owner is None:
+                continue
+            if owner.attrs.get("phase") == "extended" and re.search(r"(?:至|到)\s*$", pre):
+                base = emitted[-1] if emitted else (last_window["cand"] if last_window and sent.index - last_window["sent"] <= 3 else None)
+                if base is None or base.params.get("end") is None:
+                    continue
+                start = _day_after(base.params["end"])
+                cand = _Cand("enrollment_period", base.year, {"start": start, "end": v.value["date"]},
+                             {"phase": "extended"}, _evidence_span(sent, owner.start, v.end), base.confidence - 0.1,
+                             list(v.flags), order=v.start)
+                emitted.append(cand)
+            elif not owner.attrs.get("phase") and re.search(r"(?:截止|截至|截止到|截止至|止于)\s*(?:日期)?\s*(?:为|到|至)?\s*$", pre):
+                starts = [c.params["start"] for c in emitted if c.params.get("start")]
+                if not starts:
+                    continue
+                year = emitted[0].year
+                cand = _Cand("enrollment_period", year, {"start": min(starts), "end": v.value["date"]}, {},
+                             _evidence_span(sent, sent.start, v.end), emitted[0].confidence - 0.05, list(v.flags),
+                             order=v.start)
+                emitted.append(cand)
+        out += emitted
+    return out
+
+
+def _window_owner(sent: Sentence, trigs: list[Trigger], v: Value) -> Trigger | None:
+    sub = sent.subclause_of(v.start)
+    before = [t for t in trigs if t.end <= v.start and t.start >= sub[0]]
+    if before:
+        return before[-1]
+    after = [t for t in trigs if t.start >= v.end and t.end <= sub[1] and t.start - v.end <= 4]
+    if after:
+        return after[0]
+    before = [t for t in trigs if t.end <= v.start and v.start - t.end <= 25]
+    return before[-1] if before else None
+
+
+def _window_policy_year(end: str) -> int:
+    d = dt.date.fromisoformat(end)
+    return d.year + 1 if d.month >= 9 else d.year
+
+
+def _benefit_period_rules(ctx: _Ctx) -> list[_Cand]:
+    out = []
+    for sent in ctx.sentences:
+        trigs = _trig(sent, "BENEFIT")
+        if not trigs:
+            continue
+        for v in _values(sent, "DATE_RANGE"):
+            owner = next((t for t in reversed(trigs) if t.end <= v.start and v.start - t.end <= 12), None)
+            if owner is None or not v.trusted or v.value is None:
+                continue
+            year, ysrc = _year_for(ctx, sent, owner.start)
+            if year is None:
+                year, ysrc = int(v.value["start"][:4]), "inferred"
+            out.append(_Cand("benefit_period", year, dict(v.value), {}, _evidence_span(sent, owner.start, v.end),
+                             _base_conf(ysrc), list(v.flags), order=v.start))
+    return out
+
+
+# --------------------------------------------------------------------------- waiting period
+
+_VARIABLE = re.compile(
+    r"每(?:多)?(?:中断|断保|断缴|未参保|欠缴|未连续参保)\s*(?P<y>\d+|[一二两三])\s*年[^。；]{0,30}?"
+    r"(?:增加|延长|加)\s*(?:变动待遇等待期\s*)?(?P<m>\d+|[一二两三])\s*个月"
+)
+_MAX = re.compile(r"(?:最长|最多|合计|累计|总计|总|最高)?\s*不(?:得)?超过\s*(?P<n>\d+|[一二三四五六七八九十两]+)\s*个月|最长\s*(?P<n2>\d+|[一二三四五六七八九十两]+)\s*个月")
+_DAYS_AFTER = re.compile(r"(?:缴费|参保)(?:之日|次日|后)?\s*起?\s*(?P<n>\d+|[一二三四五六七八九十百]+)\s*(?P<u>日|天|个月)\s*后\s*(?:开始)?\s*享受")
+_CN_SMALL = {"一": 1, "二": 2, "两": 2, "三": 3}
+
+
+def _small_int(s: str) -> int:
+    from .clauses import _cn_to_int  # the same numeral reading as values
+
+    n = _cn_to_int(s)
+    return n if n is not None else 0
+
+
+def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
+    out: list[_Cand] = []
+    negation = load_vocab("waiting_negation")
+    reduction = load_vocab("waiting_reduction")
+    pending_exempt: list[tuple[int, list[str]]] = []
+    for sent in ctx.sentences:
+        trigs = _trig(sent, "WAIT")
+        days_after = _DAYS_AFTER.search(sent.text) if "享受" in sent.text else None
+        if not trigs and not days_after:
+            continue
+        neg = _has_any(sent.text, negation)
+        if neg:
+            subject = sent.text[: sent.text.find(neg)]
+            subject = re.sub(r"(?:在[^,，]{0,20}(?:期外|期内|以外)[^,，]{0,12}的|参保缴费的|的)\s*[,，]?\s*$", "", subject)
+            pending_exempt.append((sent.index, phrase_to_groups(subject)))
+            continue
+        variable = _VARIABLE.search(sent.text)
+        mx = _MAX.search(sent.text)
+        if trigs and _has_any(sent.text, reduction) and not variable:
+            continue
+        dur = None
+        owner = trigs[0] if trigs else None
+        for t in trigs:
+            for v in _values(sent, "DURATION"):
+                if v.value is None or v.value.get("unit") not in ("day", "month", "working_day"):
+                    continue
+                if variable and variable.start() <= sent.rel(v.start) < variable.end():
+                    continue
+                near = (t.end <= v.start and v.start - t.end <= 6) or (v.end <= t.start and t.start - v.end <= 10)
+                if near:
+                    dur, owner = v, t
+                    break
+            if dur:
+                break
+        if dur is None and days_after and not trigs:
+            n = _small_int(days_after.group("n"))
+            unit = {"日": "day", "天": "day", "个月": "month"}[days_after.group("u")]
+            params: dict[str, Any] = {"amount": n, "unit": unit}
+            pos = sent.start + days_after.start()
+            year, ysrc = _year_for(ctx, sent, pos)
+            subject = sent.text[: days_after.start()]
+            applies = _applies_phrase(subject)
+            cond = {"applies_to": applies} if applies else {}
+            out.append(_Cand("waiting_period", year, params, cond, _evidence_span(sent, pos, sent.start + days_after.end()),
+                             _base_conf(ysrc) - 0.1, [], order=pos))
+            continue
+        if dur is None:
+            if variable and out and sent.index - out[-1].order_sent <= 3:  # type: ignore[attr-defined]
+                out[-1].params.update(_variable_params(variable, mx))
+            continue
+        assert owner is not None
+        year, ysrc = _year_for(ctx, sent, min(owner.start, dur.start))
+        params = {"amount": dur.value["amount"], "unit": dur.value["unit"]}
+        if variable:
+            params.update(_variable_params(variable, mx))
+        cond: dict[str, Any] = {}
+        exempt = []
+        m = re.search(r"除\s*([^,，。；]{2,60}?)\s*(?:以)?外", sent.text)
+        if m:
+            exempt += phrase_to_groups(m.group(1))
+        exempt += [g for idx, gs in pending_exempt if sent.index - idx <= 3 for g in gs]
+        lead_end = min(owner.start, dur.start) - sent.start
+        lead = sent.text[m.end() if m and m.end() < lead_end else 0 : lead_end]
+        applies = _applies_phrase(lead)
+        if applies:
+            cond["applies_to"] = applies
+        if exempt:
+            cond["exempt"] = list(dict.fromkeys(exempt))
+        cand = _Cand("waiting_period", year, params, cond, _evidence_span(sent, min(owner.start, dur.start), dur.end),
+                     _base_conf(ysrc), list(dur.flags), order=dur.start)
+        cand.order_sent = sent.index  # type: ignore[attr-defined]
+        out.append(cand)
+    return out
+
+
+def _variable_params(variable: re.Match[str], mx: re.Match[str] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"per_year_interrupted": _small_int(variable.group("m"))}
+    if mx:
+        out["max"] = _small_int(mx.group("n") or mx.group("n2"))
+    return out
+
+
+def _applies_phrase(lead: str) -> list[str]:
+    lead = re.sub(r"^[^,，]*?(?:起|开始)\s*[,，]", "", lead)  # 自2025年起,
+    lead = re.sub(r"(?:设置|设立|实行|执行|参保后|固定|的)+\s*$", "", lead.strip(" ,，"))
+    lead = re.sub(r"(?:设置|设立|实行|执行|参保后|固定)+\s*$", "", lead.strip(" ,，"))
+    parts = [p for p in re.split(r"[,，]", lead) if p.strip()]
+    if not parts:
+        return []
+    phrase = parts[-1]
+    return phrase_to_alternatives(phrase)
+
+
+# --------------------------------------------------------------------------- assistance
+
+_ASSIST_CTX = re.compile(r"资助|补助|补贴|代缴|减免")
+
+
+def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
+    out: list[_Cand] = []
+    net_words = load_vocab("net_amount_triggers")
+    not_assist = load_vocab("percent_not_assist")
+    for sent in ctx.sentences:
+        trigs = _trig(sent, "ASSIST")
+        if not trigs:
+            continue
+        if "长期护理" in sent.text and "参加长期护理保险" in sent.text:
+            continue
+        stmts: list[dict[str, Any]] = []  # {mode, pos, amount?, percent?, net?, values}
+        for t in trigs:
+            mode = t.attrs.get("mode")
+            if mode == "full":
+                stmts.append({"mode": "full", "pos": t.start, "end": t.end, "flags": []})
+            elif mode == "fixed":
+                stmts.append({"mode": "fixed", "pos": t.start, "end": t.end, "flags": []})
+        for v in _values(sent, "PERCENT"):
+            if v.value is None:
+                continue
+            near = sent.between(v.start - 10, v.end + 10)
+            after = sent.between(v.end, v.end + 10)
+            before = sent.between(v.start - 10, v.start)
+            if not (_ASSIST_CTX.search(after) or re.search(r"(?:资助|补助|补贴)(?:比例|标准)?\s*(?:为|是)?\s*$", before)):
+                continue
+            if _has_any(near, not_assist):
+                continue
+            if not v.trusted:
+                stmts = []
+                break
+            stmts.append({"mode": "percent", "pos": v.start, "end": v.end, "percent": v.value["percent"], "flags": list(v.flags)})
+        for v in _values(sent, "MONEY"):
+            if v.value is None:
+                continue
+            before = sent.between(v.start - 14, v.start)
+            if _has_any(before, net_words):
+                stmts.append({"mode": "net", "pos": v.start, "end": v.end, "amount": v.value["amount"], "trusted": v.trusted})
+            elif re.search(r"(?:资助|补助|补贴)(?:标准|金额)?\s*(?:为|是)?\s*(?:每人每年|每人|人均)?\s*$", before) or \
+                    re.search(r"给予\s*(?:每人每年|每人)?\s*$", before):
+                if "万" in v.text or "亿" in v.text:
+                    continue
+                stmts.append({"mode": "fixed_amount", "pos": v.start, "end": v.end, "amount": v.value["amount"],
+                              "trusted": v.trusted, "flags": list(v.flags)})
+        if not stmts and "个人缴费部分由" in sent.text and re.search(r"资助|代缴|承担|补助", sent.text):
+            t = next(t for t in trigs)
+            stmts.append({"mode": "full", "pos": t.start, "end": t.end, "flags": []})
+        stmts.sort(key=lambda s: s["pos"])
+        if not stmts:
+            continue
+        # fold: a fixed amount joins the fixed statement before it (or makes one); a net amount
+        # joins the fixed statement before it; full and percent statements stand alone
+        rules: list[dict[str, Any]] = []
+        group_from = sent.start
+        for st in stmts:
+            if st["mode"] == "fixed_amount":
+                target = next((r for r in reversed(rules) if r["mode"] == "fixed"), None)
+                if target is None:
+                    target = {"mode": "fixed", "pos": st["pos"], "end": st["end"], "groups": [], "flags": []}
+                    rules.append(target)
+                if not st["trusted"]:
+                    target["bad"] = True
+                elif "amount" not in target:
+                    target["amount"] = st["amount"]
+                    target["flags"] += st["flags"]
+                target["end"] = max(target["end"], st["end"])
+                continue
+            if st["mode"] == "net":
+                target = next((r for r in reversed(rules) if r["mode"] == "fixed"), None)
+                if target is not None and st["trusted"] and "net_personal_amount" not in target:
+                    target["net_personal_amount"] = st["amount"]
+                    target["end"] = max(target["end"], st["end"])
+                continue
+            phrase = sent.between(group_from, st["pos"])
+            groups = phrase_to_groups(_group_phrase(phrase))
+            if "上述" in phrase or "以上" in phrase[:6] or not groups:
+                groups = groups or _listed_groups(ctx, sent)
+            same = next((r for r in rules if r["mode"] == st["mode"] and r.get("percent") == st.get("percent")), None)
+            if same is not None:
+                same["groups"] += [g for g in groups if g not in same["groups"]]
+                same["end"] = max(same["end"], st["end"])
+            else:
+                rules.append({**st, "groups": groups})
+            group_from = st["end"]
+        paid = _paid_condition(sent, sent.start, sent.end)
+        for r in rules:
+            if r.get("bad"):
+                continue
+            params: dict[str, Any] = {"mode": r["mode"]}
+            if r["mode"] == "fixed":
+                if "amount" not in r:
+                    continue  # 定额资助 without its amount: nothing a calculation can use
+                params["amount"] = r["amount"]
+                params["currency"] = "CNY"
+                if "net_personal_amount" in r:
+                    params["net_personal_amount"] = r["net_personal_amount"]
+            if r["mode"] == "percent":
+                params["percent"] = r["percent"]
+            year, ysrc = _year_for(ctx, sent, r["pos"])
+            cond: dict[str, Any] = {}
+            if r["groups"]:
+                cond["groups"] = r["groups"]
+            if "paid_before" in paid:
+                cond["paid_before"] = paid["paid_before"]
+            conf = _base_conf(ysrc) - (0.05 if not r["groups"] else 0.0)
+            out.append(_Cand("assistance", year, params, cond, _evidence_span(sent, r["pos"], r["end"]), conf,
+                             list(r.get("flags", [])), order=r["pos"]))
+    return out
+
+
+def _group_phrase(phrase: str) -> str:
+    """The group words of a phrase before an assistance statement (drop conditions and verbs)."""
+    phrase = re.split(r"[；;]", phrase)[-1]
+    # a conditional 在…前完成…缴费的 / 参加…的 ends the group list
+    phrase = re.sub(r"[,，]?\s*(?:在|于)[^,，]{0,30}(?:前|后|期间|以内)[^,，]{0,20}的\s*[,，]?", "", phrase)
+    phrase = re.sub(r"[,，]\s*\d{4}\s*年度?的?[^,，]*$", "", phrase)
+    phrase = re.sub(r"[,，]?\s*(?:政府)?(?:对其|对)?\s*个人缴费部分.*$", "", phrase)
+    return phrase
+
+
+def _listed_groups(ctx: _Ctx, sent: Sentence) -> list[str]:
+    """Groups listed line by line before a 上述/以上 statement (…包括: A；B；C)."""
+    out: list[str] = []
+    for prev in reversed(ctx.sentences[max(0, sent.index - 8) : sent.index]):
+        text = prev.text.strip(" ；;。")
+        if text.endswith((":", "：")) or len(text) > 50 or re.match(r"^[一二三四五六七八九十]+、|^[(（]", text):
+            break
+        out = phrase_to_groups(re.sub(r"^(?:民政|扶贫|残疾人联合会|残联|卫生计生|乡村振兴|医保)[^认]{0,6}认定的", "", text)) [:1] + out
+    return out
+
+
+# --------------------------------------------------------------------------- newborn, benefit start, coverage
+
+_WINDOW = re.compile(r"(?P<n>\d+|[一二三四五六七八九十百]+)\s*(?P<u>个月|天|日|周)\s*(?:内|以内)")
+
+
+def _newborn_rules(ctx: _Ctx) -> list[_Cand]:
+    cands: list[_Cand] = []
+    birth, reg, nxt = load_vocab("newborn_birth"), load_vocab("newborn_registration"), load_vocab("newborn_next_month")
+    for sent in ctx.sentences:
+        trigs = _trig(sent, "NEWBORN")
+        if not trigs:
+            continue
+        t = trigs[0]
+        rest = sent.between(t.start, sent.end)
+        full = sent.text
+        benefit_from = None
+        if _has_any(rest, birth) or _has_any(full, birth) and "享受" in full:
+            benefit_from = "birth"
+        elif _has_any(full, reg):
+            benefit_from = "registration"
+        elif _has_any(full, nxt):
+            benefit_from = "next_month_after_payment"
+        if benefit_from is None or "享受" not in full:
+            continue
+        params: dict[str, Any] = {"benefit_from": benefit_from}
+        w = _WINDOW.search(full)
+        if w and re.search(r"出生", full[max(0, w.start() - 8) : w.end() + 6]):
+            unit = {"个月": "month", "天": "day", "日": "day", "周": "week"}[w.group("u")]
+            n = _small_int(w.group("n"))
+            if n:
+                params = {"window_amount": n, "window_unit": unit, "benefit_from": benefit_from}
+        elif re.search(r"出生\s*(?:后)?\s*\d+\s*(?:个月|天|日)\s*(?:后|以后)", full):
+            continue  # the late case (出生3个月后参保的, 从缴费次月起): not the newborn rule
+        year, ysrc = _year_for(ctx, sent, t.start)
+        cands.append(_Cand("newborn_enrollment", year, params, {}, _evidence_span(sent, t.start, sent.end),
+                           _base_conf(ysrc) - 0.05, [], order=t.start))
+    with_window = [c for c in cands if "window_amount" in c.params]
+    return with_window[:1] if with_window else cands[:1]
+
+
+_FROM_PYS = re.compile(r"(?:从|自|于)?\s*(?P<y>\d{4})\s*年\s*1\s*月\s*1\s*日\s*(?:起|开始)")
+_FROM_NEXT = re.compile(r"(?:缴费|缴纳|参保)[^,，。；]{0,8}次月\s*(?:1\s*日)?\s*(?:起|开始)")
+_FROM_THIRD = re.compile(r"第\s*(?:3|三)\s*个月\s*(?:1\s*日)?\s*(?:起|开始)")
+
+
+def _benefit_start_rules(ctx: _Ctx) -> list[_Cand]:
+    out: list[_Cand] = []
+    words = {e: load_vocab(f"enrollee_{e}") for e in ("interrupted", "first_time", "continuous")}
+    prev_enrollee: str | None = None
+    for sent in ctx.sentences:
+        heading = len(sent.text) <= 16 or re.match(r"^\s*[(（][一二三四五六七八九十\d]+[)）]", sent.text)
+        if heading and sent.text:
+            found = next((e for e, ws in words.items() if _has_any(sent.text, ws)), None)
+            if found or re.match(r"^\s*[(（一二三四五六七八九十]", sent.text):
+                prev_enrollee = found
+        if "享受" not in sent.text or not _trig(sent, "START"):
+            continue
+        labels = sent.labels()
+        if labels & {"NEWBORN", "BENEFIT", "WAIT"}:
+            continue
+        text = sent.text
+        frm = None
+        m = None
+        for name, rx in (("third_month_after_payment", _FROM_THIRD), ("next_month_after_payment", _FROM_NEXT),
+                         ("policy_year_start", _FROM_PYS)):
+            m = rx.search(text)
+            if m:
+                frm = name
+                break
+        if frm is None or m is None or not re.search(r"缴纳|缴费|参保", text[: m.start()]):
+            continue
+        if "享受" not in text[m.end() : m.end() + 20]:
+            continue
+        enrollee = next((e for e, ws in words.items() if _has_any(text, ws)), None) or prev_enrollee
+        pos = sent.start + m.start()
+        year, ysrc = _year_for(ctx, sent, sent.start + m.start())
+        if frm == "policy_year_start":
+            y = int(m.group("y"))
+            if ctx.policy_year is not None and y != ctx.policy_year:
+                continue
+            year, ysrc = y, "clause"
+        cond: dict[str, Any] = {}
+        if enrollee:
+            cond["enrollee"] = enrollee
+        cond.update({k: v for k, v in _paid_condition(sent, sent.start, pos).items() if k == "paid_between"})
+        out.append(_Cand("benefit_start", year, {"from": frm}, cond, _evidence_span(sent, sent.start, sent.start + m.end()),
+                         _base_conf(ysrc) - 0.1, [], order=pos))
+    return out
+
+
+def _coverage_rules(ctx: _Ctx) -> list[_Cand]:
+    out: list[_Cand] = []
+    min_words = load_vocab("min_bound")
+    for sent in ctx.sentences:
+        trigs = _trig(sent, "COVERAGE")
+        pcts = [v for v in _values(sent, "PERCENT") if v.value is not None]
+        if not pcts:
+            continue
+        for v in pcts:
+            owner = next((t for t in reversed(trigs) if t.end <= v.start and v.start - t.end <= 12), None)
+            direct = re.match(r"^\s*(?:参保缴费|参保)", sent.between(v.end, v.end + 6))
+            if owner is None and not direct:
+                continue
+            if "职工" in sent.between(v.start - 30, v.start):
+                continue
+            if not v.trusted:
+                continue
+            gap = sent.between(owner.end, v.start) if owner else ""
+            tail = sent.between(v.end, v.end + 4)
+            lead = sent.between(sent.start, owner.start if owner else v.start)
+            bound = "min" if (_has_any(gap, min_words) or tail.startswith(("以上", "及以上")) or
+                              (direct and re.search(r"确保|实现|力争|达到", lead))) else "exact"
+            m = list(re.finditer(r"确保|力争|推动|实现|保持|做到|其中|要", lead))
+            phrase = lead[m[-1].end() :] if m else lead.split("，")[-1].split(",")[-1]
+            groups = [g for g in phrase_to_groups(phrase) if not re.search(r"居民医保|基本医疗保险|医疗保险", g)]
+            year, ysrc = _year_for(ctx, sent, v.start)
+            cond = {"groups": groups} if groups else {}
+            out.append(_Cand("coverage_target", year, {"percent": v.value["percent"], "bound": bound}, cond,
+                             _evidence_span(sent, owner.start if owner else v.start, v.end),
+                             _base_conf(ysrc) - 0.05, list(v.flags), order=v.start))
+    return out
+
+
+# --------------------------------------------------------------------------- merge, flags, output
+
+
+def _key(c: _Cand) -> tuple[Any, ...]:
+    """Same key = the same rule stated again (one rule, more evidence)."""
+    p, k = c.params, c.kind
+    if k == "personal_contribution":
+        return (k, c.year, p.get("amount"), c.conditions.get("scheme"), c.conditions.get("population"))
+    if k == "fiscal_subsidy":
+        return (k, c.year, p.get("amount"), p.get("bound"))
+    if k in ("enrollment_period", "benefit_period"):
+        return (k, c.year, p.get("start"), p.get("end"))
+    if k == "waiting_period":
+        return (k, c.year, p.get("amount"), p.get("unit"))
+    if k == "assistance":
+        return (k, c.year, p.get("mode"), p.get("amount"), p.get("percent"), p.get("net_personal_amount"))
+    if k == "newborn_enrollment":
+        return (k, c.year)
+    if k == "benefit_start":
+        return (k, c.year, p.get("from"))
+    return (k, c.year, p.get("percent"), p.get("bound"), tuple(c.conditions.get("groups", [])))
+
+
+def _conflict_key(c: _Cand) -> tuple[Any, ...] | None:
+    """Same conflict key with different values = the notice contradicts itself."""
+    if c.kind == "personal_contribution":
+        return (c.kind, c.year, c.conditions.get("scheme"), c.conditions.get("population"),
+                c.conditions.get("paid_before"), tuple(c.conditions.get("paid_between", [])))
+    if c.kind == "fiscal_subsidy":
+        return (c.kind, c.year)
+    if c.kind == "enrollment_period" and c.conditions.get("phase"):
+        return (c.kind, c.year, c.conditions["phase"])
+    if c.kind == "benefit_period":
+        return (c.kind, c.year)
+    return None
+
+
+def _merge(cands: list[_Cand]) -> list[_Cand]:
+    merged: dict[tuple[Any, ...], _Cand] = {}
+    for c in sorted(cands, key=lambda c: c.order):
+        k = _key(c)
+        if k not in merged:
+            merged[k] = c
+            continue
+        m = merged[k]
+        if c.span != m.span and c.span not in m.also:
+            m.also.append(c.span)
+        m.confidence = min(0.99, max(m.confidence, c.confidence) + 0.02)
+        for name in ("groups", "applies_to", "exempt"):
+            if name in c.conditions:
+                have = m.conditions.setdefault(name, [])
+                have += [g for g in c.conditions[name] if g not in have]
+        for name, val in c.conditions.items():
+            m.conditions.setdefault(name, val)
+        for name, val in c.params.items():
+            m.params.setdefault(name, val)
+    out = list(merged.values())
+    by_conflict: dict[tuple[Any, ...], list[_Cand]] = {}
+    for c in out:
+        ck = _conflict_key(c)
+        if ck is not None:
+            by_conflict.setdefault(ck, []).append(c)
+    for group in by_conflict.values():
+        if len({_key(c) for c in group}) > 1:
+            for c in group:
+                if Flag.conflict.value not in c.flags:
+                    c.flags.append(Flag.conflict.value)
+                c.confidence = min(c.confidence, 0.5)
+    return out
+
+
+def _fallback_policy_year(text: str) -> int | None:
+    """The notice's insurance year when metadata has none: its most stated YYYY年度."""
+    years = Counter(int(m.group(1)) for m in re.finditer(r"(?<!\d)((?:19|20)\d{2})\s*年度", text[:3000]))
+    if not years:
+        return None
+    return years.most_common(1)[0][0]
+
+
+_BUILDERS: tuple[Callable[[_Ctx], list[_Cand]], ...] = (
+    lambda ctx: _amount_rules(ctx, "CONTRIB", "personal_contribution", load_vocab("contrib_blockers")),
+    lambda ctx: _amount_rules(ctx, "FISCAL", "fiscal_subsidy", load_vocab("fiscal_blockers")),
+    _enrollment_rules,
+    _benefit_period_rules,
+    _waiting_rules,
+    _assistance_rules,
+    _newborn_rules,
+    _benefit_start_rules,
+    _coverage_rules,
+)
+
+
 def facts_to_rules(document: NoticeDocument, norm: Normalised, doc: Any, facts: list[Fact]) -> list[Rule]:
-    return []
+    """Build the contract's rules from one notice's normalised text, Doc and facts.
+
+    Appends `not_relevant` to document.flags (and returns no rules) for a notice that is not
+    about resident medical-insurance enrollment or contributions.
+    """
+    text = norm.text
+    if not text_is_relevant(text, document.title):
+        if Flag.not_relevant.value not in document.flags:
+            document.flags.append(Flag.not_relevant.value)
+        return []
+    py = document.policy_year
+    py_inferred = False
+    if py is None:
+        py, py_inferred = _fallback_policy_year(text), True
+    values = facts_to_values(facts, norm.offsets)
+    sentences = text_to_sentences(text, doc, values, default_year=py)
+    ctx = _Ctx(document, norm, sentences, py, py_inferred)
+    cands: list[_Cand] = []
+    for build in _BUILDERS:
+        cands += build(ctx)
+    rules = []
+    for c in sorted(_merge(cands), key=lambda c: c.order):
+        flags = list(dict.fromkeys(c.flags))
+        flags += [f for f in rule_to_sanity_flags(c.kind, c.year, c.params, document.published, c.conditions)
+                  if f not in flags]
+        conf = c.confidence
+        if {"window_reversed", "percent_over_100", "amount_out_of_range", "before_publication"} & set(flags):
+            conf = min(conf, 0.5)
+        if conf < 0.6 and Flag.low_confidence.value not in flags:
+            flags.append(Flag.low_confidence.value)
+        rules.append(Rule(kind=RuleKind(c.kind), policy_year=c.year, region=document.region.model_copy(),
+                          params=c.params, conditions=c.conditions, evidence=_evidence(norm, c.span),
+                          also_evidence=[_evidence(norm, s) for s in c.also], confidence=round(conf, 2), flags=flags))
+    return rules
+
+
+def _evidence(norm: Normalised, span: tuple[int, int]) -> Evidence:
+    s, e = norm.to_original(*span)
+    return Evidence(quote=norm.original[s:e], start=s, end=e)

@@ -1,0 +1,74 @@
+"""Group and population words: who a rule is for (资助对象, 等待期 applies_to/exempt, 参保率 groups, tiers).
+
+Group phrases in notices are lists joined by 、/和/以及/及 with qualifiers in brackets and
+trailing 等人员; a rule's conditions keep the groups' own words, cleaned of those.
+
+    >>> phrase_to_groups("其中,对城乡低保对象、返贫致贫人口以及脱贫不稳定人口")
+    ['城乡低保对象', '返贫致贫人口', '脱贫不稳定人口']
+    >>> phrase_to_tier("长期护理保险试点统筹区居民2024年度个人缴费标准")
+    '长期护理保险试点统筹区居民'
+"""
+
+from __future__ import annotations
+
+import re
+
+from .clauses import load_vocab
+
+__all__ = ["phrase_to_groups", "phrase_to_tier", "phrase_to_alternatives"]
+
+_BRACKETS = re.compile(r"[(（][^()（）]{0,60}[)）]")
+_DATES = re.compile(r"(?:在|于)?\s*\d{4}\s*年[^,，、]{0,20}?(?:前|以前|之前|后|以后|期间)(?:完成)?[^,，、]{0,20}?的")
+_SPLIT = re.compile(r"、|以及|及其他|和|及|与|，|,|；|;")
+_TRAIL = re.compile(r"(?:等困难群体|等特殊群体|等困难人员|等人员|等群体|等人群|等对象|等)$")
+# 对 starts a group phrase, except inside 对象/对接/对照/对应/对比/对待
+_CUT = re.compile(r"(?:对于|对)(?![象接照应比待])|其中")
+_LEAD_VERBS = re.compile(r"^(?:对于|对|将|凡是|凡|其中|经|由)")
+_TAIL_VERBS = re.compile(r"(?:可通过医疗救助|可通过|通过医疗救助|给予|实行|按照|按|可|均可|由|政府|参加基本医保|的参保缴费|的)+$")
+
+
+def _clean(word: str) -> str:
+    word = word.strip(" 　:：。．.\t")
+    word = _LEAD_VERBS.sub("", word)
+    for prefix in load_vocab("group_drop_prefix"):
+        if word.startswith(prefix) and len(word) > len(prefix) + 1:
+            word = word[len(prefix) :]
+    word = _TRAIL.sub("", word)
+    word = _TAIL_VERBS.sub("", word)
+    word = _TRAIL.sub("", word)
+    return word.strip(" 　:：")
+
+
+def phrase_to_groups(phrase: str) -> list[str]:
+    """Split a group phrase into the groups' words (order kept, duplicates dropped)."""
+    phrase = _BRACKETS.sub("", phrase)
+    phrase = _DATES.sub("", phrase)
+    # the phrase proper starts after the last 对/其中 (其中,对城乡特困人员 → 城乡特困人员)
+    cuts = list(_CUT.finditer(phrase))
+    if cuts:
+        phrase = phrase[cuts[-1].end() :]
+    for cut in load_vocab("group_cut"):
+        if phrase.startswith(cut):
+            phrase = phrase[len(cut) :]
+    out: list[str] = []
+    for part in _SPLIT.split(phrase):
+        word = _clean(part)
+        if len(word) >= 2 and word not in out and not re.fullmatch(r"[\d年月日度]+", word):
+            out.append(word)
+    return out
+
+
+def phrase_to_alternatives(phrase: str) -> list[str]:
+    """Split an applies_to phrase on 或 only (未在集中参保期内参保或未连续参保的人员 → two)."""
+    phrase = _BRACKETS.sub("", phrase).strip(" ,，:：")
+    phrase = _LEAD_VERBS.sub("", phrase)
+    parts = [p.strip(" ,，") for p in re.split(r"或者|或", phrase)]
+    return [p for p in parts if len(p) >= 2]
+
+
+def phrase_to_tier(phrase: str) -> str | None:
+    """The population tier named in a phrase (longest listed word), if any."""
+    for word in load_vocab("population_tiers"):
+        if word in phrase:
+            return word
+    return None

@@ -2,23 +2,27 @@
 
     IngestError(input)
     ├── InputNotFound          a path that does not exist
+    ├── InputUnreadable(reason) a path that exists but cannot be read (directory, permissions)
     ├── InputTooLarge(limit)   over the size limit (settings.max_bytes)
     ├── UnsupportedFormat      an extension/content type we cannot read
     ├── FetchError(status)     an URL that could not be fetched (status None = no answer)
     └── ParseError(reason)     bytes that could not be turned into text
         ├── EmptyDocument      no text at all (empty file, whitespace only)
         ├── BinaryGarbage      bytes that are not text in any supported encoding
-        └── PdfParseError(page) a broken or truncated PDF
+        ├── PdfParseError(page) a broken, truncated or encrypted PDF
+        └── DocxParseError     a .docx that is not a readable Word document
 """
 
 from __future__ import annotations
 
 __all__ = [
     "BinaryGarbage",
+    "DocxParseError",
     "EmptyDocument",
     "FetchError",
     "IngestError",
     "InputNotFound",
+    "InputUnreadable",
     "InputTooLarge",
     "ParseError",
     "PdfParseError",
@@ -38,6 +42,12 @@ class IngestError(Exception):
 class InputNotFound(IngestError):
     def __init__(self, input: str) -> None:
         super().__init__(input, "no such file; check the path")
+
+
+class InputUnreadable(IngestError):
+    def __init__(self, input: str, reason: str) -> None:
+        super().__init__(input, f"cannot read: {reason}")
+        self.reason = reason
 
 
 class InputTooLarge(IngestError):
@@ -85,3 +95,8 @@ class PdfParseError(ParseError):
         where = f" (page {page})" if page else ""
         super().__init__(input, f"cannot read PDF{where}: {reason}")
         self.page = page
+
+
+class DocxParseError(ParseError):
+    def __init__(self, input: str, reason: str) -> None:
+        super().__init__(input, f"cannot read DOCX: {reason}; open and re-save it in Word/LibreOffice as .docx")

@@ -1,0 +1,473 @@
+"""Gov-site HTML to a ParsedDocument: decode first, then the notice body, title and metadata table.
+
+The text reads like the page: the metadata table rows (``索引号 | … | 发布机构 | …``), the
+title, the date/source line, then the body with block structure kept as newlines and body
+tables as ``cell | cell`` lines (each also a TableBlock). Navigation, breadcrumbs, share
+buttons, footers and "相关阅读" are left out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
+from bs4.element import CData, Declaration, ProcessingInstruction
+
+from extractors.contract import ParsedDocument, TableBlock
+
+from .encoding import bytes_to_text, charset_from_html_head, clean_text
+from .errors import EmptyDocument
+from .selectors import (
+    BODY_SELECTORS,
+    META_KEYS,
+    META_TAG_NAMES,
+    NOISE_CSS,
+    NOISE_LINES,
+    NOISE_TOKENS,
+    STRONG_META_KEYS,
+    TITLE_SELECTORS,
+)
+
+__all__ = ["html_to_parsed"]
+
+# A selector match with fewer Chinese characters than this is a teaser or an empty shell.
+_MIN_BODY_CHARS = 30
+# Cells longer than this, or a nested table, mean a layout table (old TRS pages put the whole
+# body in one): it is rendered as blocks, not as " | " rows.
+_MAX_DATA_CELL = 300
+
+_BLOCK_TAGS = frozenset({
+    "p", "div", "section", "article", "main", "aside", "header", "footer", "h1", "h2", "h3", "h4",
+    "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "center", "address",
+    "figure", "figcaption", "hr", "caption", "table", "tbody", "thead", "tfoot", "tr", "td", "th",
+    "body", "html", "fieldset", "legend", "details", "summary",
+})
+_SKIP_STRINGS = (Comment, Doctype, CData, Declaration, ProcessingInstruction)
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_WS = re.compile(r"[ \t\n\r\f\v\xa0\u200b]+")
+_CJK_OR_PUNCT = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|--|——|\s-\s|—)\s*")
+_DATE = re.compile(r"\d{4}\s*[-年/.]\s*\d{1,2}")
+_DATE_KEY = re.compile(r"(发布|發布|发文|發文|成文|更新)?(日期|时间|時間)\s*[:：]")
+_FONT_SWITCH = re.compile(r"[【\[]\s*字[体號号][:：]?[^】\]]{0,20}[】\]]")
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _key_pattern(key: str) -> str:
+    return r"[\s\u3000]*".join(map(re.escape, key))
+
+
+# Longest keys first so 发文日期 wins over 日期-like prefixes of other keys.
+_KEYS_RE = "|".join(_key_pattern(k) for k in sorted(META_KEYS, key=len, reverse=True))
+_CELL_KEY = re.compile(rf"^[\s\u3000]*(?P<key>{_KEYS_RE})[\s\u3000]*[:：]?[\s\u3000]*(?P<val>.*)$", re.S)
+_INLINE_PAIR = re.compile(rf"(?P<key>{_KEYS_RE})[\s\u3000]*[:：][\s\u3000]*")
+# A value in a free-text info line ends where the next "word：" label starts.
+_NEXT_LABEL = re.compile(r"[\s\u3000]+[^\s\u3000:：]{1,8}[:：]")
+
+
+def _cjk_len(text: str) -> int:
+    return len(_CJK.findall(text))
+
+
+def _squash(key: str) -> str:
+    return re.sub(r"[\s\u3000:：]", "", key)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering an element to lines
+
+
+@dataclass
+class _Table:
+    rows: list[list[str]]
+
+
+@dataclass
+class _Writer:
+    """Collects lines (str) and tables in document order; inline text joins into one line."""
+
+    items: list[str | _Table] = field(default_factory=list)
+    _buf: list[str] = field(default_factory=list)
+
+    def text(self, s: str) -> None:
+        self._buf.append(s)
+
+    def newline(self) -> None:
+        if self._buf:
+            line = _inline(self._buf)
+            self._buf.clear()
+            if line:
+                self.items.append(line)
+
+    def table(self, rows: list[list[str]]) -> None:
+        self.newline()
+        if rows:
+            self.items.append(_Table(rows))
+
+
+def _inline(pieces: Iterable[str]) -> str:
+    """Join inline text: whitespace runs become one space, except a source line break
+    between two Chinese characters, which a reader does not see, so it is dropped."""
+    raw = "".join(pieces)
+
+    def repl(m: re.Match[str]) -> str:
+        before = raw[m.start() - 1] if m.start() else ""
+        after = raw[m.end()] if m.end() < len(raw) else ""
+        if ("\n" in m.group() or "\r" in m.group()) and _CJK_OR_PUNCT.match(before or " ") and \
+                _CJK_OR_PUNCT.match(after or " "):
+            return ""
+        return " "
+
+    return _WS.sub(repl, raw).strip(" \u3000")
+
+
+def _is_layout_table(table: Tag) -> bool:
+    if table.find("table") is not None:
+        return True
+    cells = table.find_all(["td", "th"])
+    if len(cells) <= 1:
+        return True
+    return any(len(c.get_text()) > _MAX_DATA_CELL for c in cells)
+
+
+def _table_rows(table: Tag) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for tr in table.find_all("tr"):
+        cells = []
+        for cell in tr.find_all(["td", "th"], recursive=False):
+            w = _Writer()
+            _walk(cell, w)
+            w.newline()
+            cells.append(" ".join(i for i in w.items if isinstance(i, str)))
+        if any(cells):
+            rows.append(cells)
+    return rows
+
+
+def _walk(el: Tag, w: _Writer) -> None:
+    for child in el.children:
+        if isinstance(child, NavigableString):
+            if not isinstance(child, _SKIP_STRINGS):
+                w.text(str(child))
+            continue
+        if not isinstance(child, Tag):
+            continue
+        name = child.name
+        if name == "br":
+            w.newline()
+        elif name == "table" and not _is_layout_table(child):
+            w.table(_table_rows(child))
+        elif name in _BLOCK_TAGS:
+            w.newline()
+            _walk(child, w)
+            w.newline()
+        else:
+            _walk(child, w)
+
+
+def _element_to_items(el: Tag) -> list[str | _Table]:
+    w = _Writer()
+    if el.name == "table" and not _is_layout_table(el):
+        w.table(_table_rows(el))
+    else:
+        _walk(el, w)
+    w.newline()
+    return w.items
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding the parts of a page
+
+
+def _drop_noise(soup: BeautifulSoup) -> None:
+    for el in soup.select(NOISE_CSS):
+        el.decompose()
+    for el in soup.find_all(style=_DISPLAY_NONE):
+        if not el.decomposed:
+            el.decompose()
+
+
+def _noise_tokens(el: Tag) -> bool:
+    words: list[str] = []
+    for attr in ("id", "class"):
+        value = el.get(attr)
+        if isinstance(value, list):
+            value = " ".join(value)
+        if value:
+            words += re.split(r"[-_\s]+", value.lower())
+    return any(word in NOISE_TOKENS for word in words)
+
+
+def _drop_noise_within(body: Tag) -> None:
+    total = max(1, _cjk_len(body.get_text()))
+    for el in body.find_all(True):
+        if el.decomposed:
+            continue
+        if el.name in ("header", "footer", "aside") or _noise_tokens(el):
+            if _cjk_len(el.get_text()) < total / 3:
+                el.decompose()
+
+
+def _link_cjk(el: Tag) -> int:
+    return sum(_cjk_len(a.get_text()) for a in el.find_all("a"))
+
+
+def _body_by_selectors(soup: BeautifulSoup) -> Tag | None:
+    for sel in BODY_SELECTORS:
+        found = [el for el in soup.select(sel.css) if _cjk_len(el.get_text()) >= _MIN_BODY_CHARS]
+        if found:
+            return max(found, key=lambda el: _cjk_len(el.get_text()))
+    return None
+
+
+def _body_by_density(soup: BeautifulSoup) -> Tag | None:
+    """Readability-style: paragraphs score their parent fully and grandparent half; an
+    element with text directly inside (br-separated bodies) scores itself. Link text counts
+    against, so navigation lists lose to prose."""
+    scores: dict[int, float] = {}
+    elements: dict[int, Tag] = {}
+
+    def add(el: Tag | None, value: float) -> None:
+        if el is None or not isinstance(el, Tag) or el.name in ("html", "[document]"):
+            return
+        scores[id(el)] = scores.get(id(el), 0.0) + value
+        elements[id(el)] = el
+
+    for el in soup.find_all(["p", "li", "h2", "h3", "h4", "pre", "blockquote"]):
+        value = _cjk_len(el.get_text()) - 2 * _link_cjk(el)
+        if value > 0:
+            add(el.parent, value)
+            add(el.parent.parent if el.parent else None, value / 2)
+    for el in soup.find_all(["div", "td", "section", "article", "span", "font", "body"]):
+        direct = "".join(str(s) for s in el.children if isinstance(s, NavigableString)
+                         and not isinstance(s, _SKIP_STRINGS))
+        value = _cjk_len(direct)
+        if value >= 10:
+            add(el, value)
+            add(el.parent, value / 2)
+    if not scores:
+        return None
+    best = max(scores, key=lambda k: scores[k])
+    return elements[best] if scores[best] >= _MIN_BODY_CHARS / 2 else None
+
+
+def _strip_site_suffix(title: str) -> str:
+    """'关于…的通知_吉林省医疗保障局' → the longest part, which is the notice title."""
+    parts = [p for p in _TITLE_SPLIT.split(title) if p.strip()]
+    return max(parts, key=len).strip() if parts else title.strip()
+
+
+def _pairs_from_cells(cells: list[str]) -> Iterator[tuple[str, str]]:
+    """Key/value pairs from a row of cells: "key | value" pairs or "key：value" cells."""
+    i = 0
+    while i < len(cells):
+        m = _CELL_KEY.match(cells[i])
+        if m:
+            key, value = _squash(m.group("key")), m.group("val").strip()
+            if not value and i + 1 < len(cells) and not _CELL_KEY.match(cells[i + 1]):
+                value = cells[i + 1].strip()
+                i += 1
+            if value:
+                yield key, value
+        i += 1
+
+
+def _pairs_from_line(line: str) -> Iterator[tuple[str, str]]:
+    """Key/value pairs from free text such as '发布时间：2023-09-08  来源：吉林省医保局'."""
+    matches = list(_INLINE_PAIR.finditer(line))
+    for m, nxt in zip(matches, matches[1:] + [None]):
+        value = line[m.end(): nxt.start() if nxt else len(line)]
+        value = _NEXT_LABEL.split(value)[0].strip(" \u3000|｜")
+        if value:
+            yield _squash(m.group("key")), value
+
+
+def _pairs_from_element(el: Tag) -> list[tuple[str, str]]:
+    if el.name == "table":
+        pairs: list[tuple[str, str]] = []
+        for row in _table_rows(el):
+            pairs += _pairs_from_cells(row)
+        return pairs
+    pairs = []
+    for item in _element_to_items(el):
+        if isinstance(item, str):
+            pairs += _pairs_from_line(item)
+    return pairs
+
+
+def _is_meta_block(pairs: list[tuple[str, str]]) -> bool:
+    keys = {k for k, _ in pairs}
+    return len(keys) >= 2 and bool(keys & STRONG_META_KEYS)
+
+
+def _find_meta_block(soup: BeautifulSoup) -> Tag | None:
+    """The smallest table/list/div holding the 索引号/发布机构/… metadata pairs, if any."""
+    for el in soup.find_all(["table", "ul", "dl", "div"]):
+        if el.name == "table" and _is_layout_table(el):
+            continue
+        if el.name == "div" and len(el.get_text()) > 1500:
+            continue
+        if _is_meta_block(_pairs_from_element(el)):
+            # prefer a smaller block inside it (a div wrapping the table)
+            inner = _find_meta_block_inside(el)
+            return inner or el
+    return None
+
+
+def _find_meta_block_inside(el: Tag) -> Tag | None:
+    for child in el.find_all(["table", "ul", "dl", "div"]):
+        if child.name == "table" and _is_layout_table(child):
+            continue
+        if _is_meta_block(_pairs_from_element(child)):
+            return _find_meta_block_inside(child) or child
+    return None
+
+
+def _overlaps(a: Tag, b: Tag | None) -> bool:
+    return b is not None and (a is b or b in a.parents or a in b.parents)
+
+
+def _find_info_line(soup: BeautifulSoup, avoid: list[Tag | None]) -> Tag | None:
+    """The short 'date / source' line printed under a title ('发布时间：2023-09-08 来源：…')."""
+    for el in soup.find_all(["div", "p", "span", "td", "li"]):
+        text = el.get_text()
+        if len(text) > 200 or not _DATE_KEY.search(text) or not _DATE.search(text):
+            continue
+        if any(_overlaps(el, other) for other in avoid):
+            continue
+        if any(_DATE_KEY.search(c.get_text()) and _DATE.search(c.get_text())
+               for c in el.find_all(["div", "p", "span", "td", "li"])):
+            continue  # a smaller element holds it
+        return el
+    return None
+
+
+def _meta_tags(soup: BeautifulSoup) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    wanted = {n.lower(): n for n in META_TAG_NAMES}
+    for tag in soup.find_all("meta"):
+        name = tag.get("name")
+        content = tag.get("content")
+        if isinstance(name, str) and isinstance(content, str) and name.lower() in wanted:
+            value = _inline([content])
+            if value:
+                meta[wanted[name.lower()]] = value
+    return meta
+
+
+def _find_title_element(soup: BeautifulSoup, hints: list[str], body: Tag | None) -> Tag | None:
+    """The heading that carries the notice title: one matching a hint (<title>, ArticleTitle),
+    else the last heading-like element before the body."""
+    squashed_hints = [_squash(h) for h in hints if h]
+    candidates: list[Tag] = []
+    for sel in TITLE_SELECTORS:
+        for el in soup.select(sel.css):
+            text = _squash(el.get_text())
+            if 6 <= len(text) <= 200 and (body is None or body not in el.parents):
+                candidates.append(el)
+    for el in candidates:
+        text = _squash(el.get_text())
+        if any(text in h or h in text for h in squashed_hints if len(h) >= 6):
+            return el
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Assembling the text
+
+
+def _assemble(parts: list[list[str | _Table]]) -> tuple[str, list[TableBlock]]:
+    lines: list[str] = []
+    tables: list[TableBlock] = []
+    offset = 0
+    for items in parts:
+        for item in items:
+            if isinstance(item, _Table):
+                rows = [[clean_text(cell) for cell in row] for row in item.rows]
+                row_lines = [" | ".join(row).rstrip(" |") or "|" for row in rows]
+                start = offset
+                for line in row_lines:
+                    lines.append(line)
+                    offset += len(line) + 1
+                tables.append(TableBlock(rows=[list(r) for r in rows], start=start, end=offset - 1))
+            else:
+                line = clean_text(item)
+                if not line or any(p.match(line) for p in NOISE_LINES):
+                    continue
+                lines.append(line)
+                offset += len(line) + 1
+    return "\n".join(lines), tables
+
+
+def html_to_parsed(raw: bytes, *, source: str, charset: str | None = None) -> ParsedDocument:
+    """Parse an HTML page: decode (header, BOM, meta, detection), then body/title/metadata.
+
+    ``charset`` is the label from a Content-Type header, if the page was fetched.
+    """
+    declared: list[tuple[str, str]] = []
+    if charset:
+        declared.append((charset, "header"))
+    meta_charset = charset_from_html_head(raw)
+    if meta_charset:
+        declared.append((meta_charset, "meta"))
+    decoded = bytes_to_text(raw, source=source, declared=declared)
+    # Never raw bytes: lxml/bs4 silently empty a GBK page whose meta says gb2312 (pitfalls.md).
+    soup = BeautifulSoup(decoded.text, "lxml")
+
+    meta = _meta_tags(soup)
+    page_title_el = soup.find("title")
+    page_title = _strip_site_suffix(_inline([page_title_el.get_text()])) if page_title_el else ""
+    _drop_noise(soup)
+
+    body = _body_by_selectors(soup) or _body_by_density(soup) or soup.body or soup
+    meta_block = _find_meta_block(soup)
+    meta_inside_body = meta_block is not None and _overlaps(meta_block, body)
+    if meta_block is not None:
+        for key, value in _pairs_from_element(meta_block):
+            meta.setdefault(key, value)
+
+    hints = [meta.get(k, "") for k in ("标题", "標題", "ArticleTitle")] + [page_title]
+    title_el = _find_title_element(soup, hints, body)
+    info_el = _find_info_line(soup, [body, meta_block, title_el])
+    if info_el is not None:
+        for key, value in _pairs_from_element(info_el):
+            meta.setdefault(key, value)
+
+    title_hint = next((h for h in hints[:3] if h), None)
+    if title_hint is None and title_el is not None:
+        title_hint = _inline([title_el.get_text()])
+    title_hint = title_hint or page_title or None
+
+    # Rendering order = how a reader meets the page: metadata table, title, date line, body.
+    body_items: list[str | _Table] = []
+    if isinstance(body, Tag):
+        _drop_noise_within(body)
+        body_items = _element_to_items(body)
+    parts: list[list[str | _Table]] = []
+    if meta_block is not None and not meta_inside_body:
+        parts.append(_element_to_items(meta_block))
+    body_head = _squash("".join(i for i in body_items[:5] if isinstance(i, str)))[:400]
+    title_line = _inline([title_el.get_text()]) if title_el is not None else (title_hint or "")
+    if title_line and _squash(title_line) not in body_head:
+        parts.append([title_line])
+    if info_el is not None:
+        parts.append([_FONT_SWITCH.sub("", i).strip() if isinstance(i, str) else i
+                      for i in _element_to_items(info_el)])
+    parts.append(body_items)
+    text, tables = _assemble(parts)
+    if not text.strip():
+        raise EmptyDocument(source)
+    return ParsedDocument(
+        source=source,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        format="html",
+        text=text,
+        encoding=decoded.encoding,
+        title_hint=title_hint,
+        meta=meta,
+        tables=tables,
+        flags=list(decoded.flags),
+    )

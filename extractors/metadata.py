@@ -60,6 +60,7 @@ class _Vocab:
     org_suffix: tuple[str, ...]
     level_cues: dict[str, re.Pattern[str]]
     noise: re.Pattern[str]
+    repost: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +83,8 @@ def _vocab() -> _Vocab:
         level, words = line.split("\t", 1)
         cues[level] = re.compile("|".join(map(re.escape, words.split())))
     noise = re.compile("|".join(map(re.escape, (w.strip() for w in _data_lines("meta_noise_lines.txt")))))
-    return _Vocab(roles, title_end, title_about, org, suffixes, cues, noise)
+    repost = re.compile("|".join(map(re.escape, _data_lines("meta_repost_cues.txt"))))
+    return _Vocab(roles, title_end, title_about, org, suffixes, cues, noise, repost)
 
 
 @lru_cache(maxsize=1)
@@ -417,7 +419,8 @@ def _body_titles(lines: list[_Line], skip: set[int], limit: int) -> list[_Title]
         found = _title_from_string(line.text, line.start, line.end, "body")
         # a wrapped title: join with the next short lines when that gives a (longer) title
         group = [line]
-        for j in usable[pos + 1: pos + 3]:
+        joinable = len(line.text) <= 60 and not _SENTENCE_PUNCT.search(line.text)
+        for j in (usable[pos + 1: pos + 3] if joinable else []):
             nxt = lines[j]
             if len(nxt.text) > 60 or _SENTENCE_PUNCT.search(nxt.text) or len(group[-1].text) > 60:
                 break
@@ -473,6 +476,12 @@ def _find_title(parsed: ParsedDocument, meta: dict[str, str], lines: list[_Line]
         chosen = hint_title
     elif hint_title is not None and hint_title.skeleton == chosen.skeleton and hint_title.years != chosen.years:
         wrapper = True
+    if chosen is not None and chosen.start > 0:
+        # a reposting site's wrapper (小编整理, 编辑:, 阅读:) above the notice's own title
+        before = "\n".join(ln.text for i, ln in enumerate(lines)
+                           if ln.end <= chosen.start and i not in meta_lines)
+        if _vocab().repost.search(before):
+            wrapper = True
     return chosen, body, wrapper
 
 
@@ -806,6 +815,9 @@ def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fac
         flags.append("repaired")
     cites: list[str] = []
     for d in all_nos:
+        # 2022年第9号 (a 通告's running number) names no document without its issuer
+        if "〔" not in d.canonical:
+            continue
         if d.canonical != doc_number and d.canonical not in cites:
             cites.append(d.canonical)
 

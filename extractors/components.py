@@ -134,7 +134,10 @@ def _p_md_flag_only(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed | 
 
 def _p_range(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
     value, flags = V.range_to_value(
-        (m.group("y1"), m.group("m1"), m.group("d1")), (_g(m, "y2"), _g(m, "m2"), m.group("d2"))
+        (m.group("y1"), m.group("m1"), m.group("d1")),
+        (_g(m, "y2"), _g(m, "m2"), _g(m, "d2")),
+        next_year=bool(_g(m, "next")),
+        end_of_month=bool(_g(m, "eom")),
     )
     return value, flags, None, None
 

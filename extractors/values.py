@@ -188,29 +188,40 @@ def md_to_flags(month: str, day: str) -> list[str]:
 def range_to_value(
     start: tuple[str | None, str | None, str | None],
     end: tuple[str | None, str | None, str | None],
+    *,
+    next_year: bool = False,
+    end_of_month: bool = False,
 ) -> tuple[dict[str, str] | None, list[str]]:
     """Two (year, month, day) triples → ({"start","end"} | None, flags).
 
     An end without a year takes the start's year (flag ``year_inferred``), or the next
-    year when that would put it before the start; an end without a month takes the
-    start's month. A bad endpoint makes the whole value null, with every endpoint's flags.
+    year when that would put it before the start, or when the text says so (``次年``,
+    ``next_year``); an end without a month takes the start's month; ``end_of_month``
+    (``2月底``) ends on the month's last day. A bad endpoint makes the whole value null,
+    with every endpoint's flags.
     """
     flags: list[str] = []
     sv, sflags = ymd_to_date(*start)
     ey, em, ed = end
-    if not ey or not em:
-        sy, sm = _int(start[0]), _int(start[1])
-        if not em:
-            em = str(sm) if sm is not None else None
-        if not ey:
-            if sv is not None and sy is not None:
-                ey = str(sy)
-                end_try, _ = ymd_to_date(ey, em, ed)
-                if end_try is not None and end_try["date"] < sv["date"]:
-                    ey = str(sy + 1)
-            else:
-                ey = str(sy) if sy is not None else None
-            flags.append("year_inferred")
+    sy, sm = _int(start[0]), _int(start[1])
+    if not em:
+        em = str(sm) if sm is not None else None
+    if not ey:
+        flags.append("year_inferred")
+        if sy is not None and next_year:
+            ey = str(sy + 1)
+        elif sy is not None:
+            ey = str(sy)
+    if end_of_month:
+        y2, m2 = _int(ey), _int(em)
+        if y2 is not None and m2 is not None and MIN_YEAR <= y2 <= MAX_YEAR and 1 <= m2 <= 12:
+            ed = str(calendar.monthrange(y2, m2)[1])
+    if not end[0] and not next_year and sv is not None and sy is not None:
+        end_try, _ = ymd_to_date(ey, em, ed)
+        if end_try is not None and end_try["date"] < sv["date"]:
+            ey = str(sy + 1)
+            if end_of_month and (m2 := _int(em)) is not None and 1 <= m2 <= 12:
+                ed = str(calendar.monthrange(sy + 1, m2)[1])
     ev, eflags = ymd_to_date(ey, em, ed)
     for f in sflags + eflags:
         if f not in flags:

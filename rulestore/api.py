@@ -1,0 +1,185 @@
+"""The read-only HTTP JSON API for downstream systems, as a FastAPI router.
+
+    >>> app = create_api_app("noticerules.db")           # the API alone (uvicorn app)  # doctest: +SKIP
+
+To mount it in another app (the review UI's server)::
+
+    app.state.rulestore_db_path = "noticerules.db"
+    app.state.rulestore_require_token = True   # False only behind your own auth
+    app.include_router(rulestore.api.router)
+    install_error_handlers(app)                # the one JSON error shape, for /api paths
+
+Endpoints (all GET, all need ``Authorization: Bearer <token>`` with the scope shown):
+``/api/rules`` and ``/api/rules/{id}`` (rules:read), ``/api/query`` (rules:read),
+``/api/calc`` (rules:read), ``/api/changes?since=N`` (changes:read). The OpenAPI schema is at
+``/openapi.json`` (and ``/docs``). Every error is ``{"error": {"status", "code", "message",
+"detail"}}``.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import sqlite_utils
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .accounts import token_to_info
+from .db import open_db
+from .errors import StoreError
+from .models import CalcResult, Change, RuleHistory, StoredRule
+
+__all__ = ["create_api_app", "error_body", "install_error_handlers", "router"]
+
+router = APIRouter(prefix="/api", tags=["rules"])
+_local = threading.local()
+
+
+class ErrorInfo(BaseModel):
+    status: int
+    code: str
+    message: str
+    detail: dict[str, Any] | list[Any] | None = None
+
+
+class ErrorBody(BaseModel):
+    error: ErrorInfo
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "missing, unknown or revoked token"},
+    403: {"model": ErrorBody, "description": "the token lacks the scope"},
+    404: {"model": ErrorBody, "description": "no such rule / region"},
+    422: {"model": ErrorBody, "description": "a parameter is malformed (the message names it)"},
+}
+
+
+def error_body(status: int, code: str, message: str, detail: Any = None) -> dict[str, Any]:
+    """The one error shape of the API."""
+    return {"error": {"status": status, "code": code, "message": message, "detail": detail}}
+
+
+def _db(request: Request) -> sqlite_utils.Database:
+    """One connection per worker thread and store file (SQLite connections are not shared)."""
+    path = str(request.app.state.rulestore_db_path)
+    conns: dict[str, sqlite_utils.Database] = getattr(_local, "conns", None) or {}
+    _local.conns = conns
+    if path not in conns:
+        conns[path] = open_db(path, migrate=False)
+    return conns[path]
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+def _scope(needed: str) -> Any:
+    def check(request: Request, db: sqlite_utils.Database = Depends(_db)) -> None:
+        if getattr(request.app.state, "rulestore_require_token", True):
+            token_to_info(db, _bearer(request), needed=needed)
+
+    return Depends(check)
+
+
+@router.get("/rules", response_model=list[StoredRule], responses=_ERRORS, dependencies=[_scope("rules:read")])
+def api_rules(db: sqlite_utils.Database = Depends(_db), status: str | None = None, kind: str | None = None,
+              region: str | None = Query(None, description="name or 6-digit code (rules stored for exactly it)"),
+              year: int | None = None, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> Any:
+    """Rule versions matching the filters (paged with limit/offset)."""
+    from .regions import region_to_code
+    from .store import list_rules
+
+    code = region_to_code(db, region, year) if region else None
+    return list_rules(db, status=status, kind=kind, region_code=code, year=year, limit=limit, offset=offset)
+
+
+@router.get("/rules/{rule_id}", response_model=RuleHistory, responses=_ERRORS, dependencies=[_scope("rules:read")])
+def api_rule(rule_id: str, db: sqlite_utils.Database = Depends(_db)) -> Any:
+    """A rule with all its versions (evidence included) and its review history."""
+    from .query import rule_history
+
+    return rule_history(db, rule_id)
+
+
+@router.get("/query", response_model=list[StoredRule], responses=_ERRORS, dependencies=[_scope("rules:read")])
+def api_query(region: str, year: int, db: sqlite_utils.Database = Depends(_db), kind: str | None = None,
+              as_of: str | None = Query(None, description="ISO datetime: what was approved then")) -> Any:
+    """Approved rules for a region and policy year (county → city → province → national)."""
+    from .query import query_rules
+
+    return query_rules(db, region, year, kind=kind, as_of=as_of)
+
+
+@router.get("/calc", response_model=CalcResult, responses=_ERRORS, dependencies=[_scope("rules:read")])
+def api_calc(region: str, year: int, paid_on: str, db: sqlite_utils.Database = Depends(_db), group: str | None = None,
+             born: str | None = None, as_of: str | None = None) -> Any:
+    """The reference calculation (amount due, assistance, benefit start) from approved rules."""
+    from .calc import calculate
+
+    return calculate(db, region, year, paid_on=paid_on, group=group, born=born, as_of=as_of)
+
+
+@router.get("/changes", response_model=list[Change], responses=_ERRORS, dependencies=[_scope("changes:read")])
+def api_changes(db: sqlite_utils.Database = Depends(_db), since: int = Query(0, ge=0),
+                limit: int = Query(1000, ge=1, le=10000)) -> Any:
+    """Changes after sequence number ``since`` (pass the last seq you saw)."""
+    from .query import changes_since
+
+    return changes_since(db, since, limit=limit)
+
+
+def install_error_handlers(app: FastAPI, *, only_api: bool = False) -> None:
+    """Answer StoreErrors, HTTP errors and validation errors with the one JSON error shape.
+
+    ``only_api``: leave non-/api paths' HTTP errors to the app's other handlers (HTML pages).
+    """
+
+    async def store_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StoreError)
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse(error_body(exc.status, exc.code, exc.message, exc.detail), status_code=exc.status,
+                            headers=headers)
+
+    async def validation_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "input": e.get("input")} for e in exc.errors()]
+        lines = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']} (got {e['input']!r})" for e in errors)
+        return JSONResponse(error_body(422, "invalid_request", lines, errors), status_code=422)
+
+    previous = app.exception_handlers.get(StarletteHTTPException)
+
+    async def http_error(request: Request, exc: Exception) -> Any:
+        assert isinstance(exc, StarletteHTTPException)
+        if only_api and not request.url.path.startswith("/api") and previous is not None:
+            return await previous(request, exc)  # type: ignore[misc]
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if exc.status_code == 404:
+            message = f"no route {request.url.path!r}; see /openapi.json"
+        return JSONResponse(error_body(exc.status_code, code, message), status_code=exc.status_code)
+
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse(error_body(500, "internal_error", f"{type(exc).__name__}: {exc}"), status_code=500)
+
+    app.add_exception_handler(StoreError, store_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, unexpected)
+
+
+def create_api_app(db_path: str, *, require_token: bool = True) -> FastAPI:
+    """A FastAPI app serving only the API (for `noticerules serve` before the UI, and the benchmark)."""
+    open_db(db_path).conn.close()  # create/migrate once, before workers open read connections
+    app = FastAPI(title="noticerules rule store API", version="1",
+                  description="Approved and proposed rules from Chinese resident medical-insurance notices.")
+    app.state.rulestore_db_path = db_path
+    app.state.rulestore_require_token = require_token
+    app.include_router(router)
+    install_error_handlers(app)
+    return app

@@ -21,12 +21,14 @@ the code, in the docstring of each ``_find_*`` function.
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from importlib import resources
+from typing import Callable
 
 from . import regions as _regions
 from .contract import Fact, NoticeDocument, ParsedDocument, Region
@@ -41,6 +43,7 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９：（）［］", "012
 _SENTENCE_PUNCT = re.compile(r"[，。；;！!？]")
 # a CJK-ish org token: the name itself, possibly with brackets (中国（广西）自由贸易试验区)
 _ORG_BODY = r"[\u4e00-\u9fff（）()]"
+_HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 _MOJIBAKE = re.compile(r"锟斤拷|烫烫烫|屯屯屯|Ã.|Â.|â€|ï¿½|\ufffd")
 
 
@@ -118,8 +121,10 @@ class _Work:
 
 
 def _norm_to_work(norm: Normalised) -> _Work:
-    # The normaliser already converts to simplified and drops pinyin glue and `?` runs; doing it
-    # again here is cheap and keeps this module right on text that reached it unnormalised.
+    # The normaliser already converts to simplified and drops pinyin glue and `?` runs; this
+    # module only redoes it when the text plainly did not go through those steps.
+    if not (_PINYIN_GLUE.search(norm.text) or _FILLER.search(norm.text)):
+        return _Work(norm.text, norm.offsets[: len(norm.text)])
     src = _t2s(norm.text).translate(_FULLWIDTH)
     keep: list[int] = []
     chars: list[str] = []
@@ -173,6 +178,7 @@ def _lines(text: str) -> list[_Line]:
 
 # --- metadata table ------------------------------------------------------------------------------
 
+@lru_cache(maxsize=4096)
 def _norm_key(key: str) -> str:
     return re.sub(r"[\s:：|]", "", _t2s(key))
 
@@ -635,14 +641,17 @@ _GENERIC_LEVEL = (("自治区", "province"), ("省", "province"), ("市", "city"
                   ("盟", "city"), ("县", "county"), ("区", "county"), ("旗", "county"))
 
 
-def _issuer_region(name: str, scores: Counter[str]) -> tuple[str | None, str | None]:
+def _issuer_region(name: str, scores: Callable[[], Counter[str]]) -> tuple[str | None, str | None]:
     """(code, level hint) for one issuer: the deepest division its name states, else the level
     its generic prefix names (自治区医疗保障局 → province)."""
     mentions = _regions.text_to_region_mentions(name)
     best: str | None = None
     for m in mentions:
-        # an ambiguous name (朝阳区) goes to the candidate the rest of the text supports
-        code = max(m.codes, key=lambda c: sum(scores.get(a, 0.0) for a in _ancestors(c)[1:-1]))
+        code = m.codes[0]
+        if len(m.codes) > 1:
+            # an ambiguous name (朝阳区) goes to the candidate the rest of the text supports
+            sc = scores()
+            code = max(m.codes, key=lambda c: sum(sc.get(a, 0.0) for a in _ancestors(c)[1:-1]))
         if best is None or _LEVELS.index(_level(code)) > _LEVELS.index(_level(best)):
             best = code  # the deepest division the name states
     if best is not None:
@@ -666,12 +675,19 @@ def _find_region(issuers: list[str], own_docno: str | None, content: str,
     5. the 发布机构 of the metadata table, last (it is often a reposting site).
     """
     flags: list[str] = []
-    mentions = _regions.text_to_region_mentions(content)
-    scores = _mention_scores(mentions)
-    if own_docno:
-        abbr = _regions.abbreviation_to_region(own_docno[0])
-        if abbr is not None and abbr.code:
-            scores[abbr.code] += 5
+    cache: list[Counter[str]] = []
+
+    def scores() -> Counter[str]:
+        # scanning the whole text for division names is the costly part: only when needed
+        if not cache:
+            found = _mention_scores(_regions.text_to_region_mentions(content))
+            if own_docno:
+                abbr = _regions.abbreviation_to_region(own_docno[0])
+                if abbr is not None and abbr.code:
+                    found[abbr.code] += 5
+            cache.append(found)
+        return cache[0]
+
     codes: list[str] = []
     hinted: list[str] = []
     for name in issuers:
@@ -686,7 +702,7 @@ def _find_region(issuers: list[str], own_docno: str | None, content: str,
         code = Counter(codes).most_common(1)[0][0]
     else:
         target = hinted[0] if hinted else _level_hint(content)
-        code = _descend(scores, target)
+        code = _descend(scores(), target)
         if code is None and publisher:
             pub, _ = _issuer_region(publisher, scores)
             code = pub
@@ -744,18 +760,17 @@ def _find_policy_year(title: str | None, content: str, published: str | None) ->
 def _script(original: str) -> str:
     """traditional / simplified / mixed, by how many characters t2s and s2t each change."""
     conv = _converters()
-    sample = original[:20000]
+    sample = original[:8000]  # enough to tell; the conversions are the cost
     if conv is None:
         return "unknown"
-    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
-    if cjk == 0:
+    if not _HAS_CJK.search(sample):
         return "unknown"
     t2s = conv[0].convert(sample)  # type: ignore[attr-defined]
     s2t = conv[1].convert(sample)  # type: ignore[attr-defined]
     if len(t2s) != len(sample) or len(s2t) != len(sample):
         return "unknown"
-    trad = sum(1 for a, b in zip(sample, t2s) if a != b)
-    simp = sum(1 for a, b in zip(sample, s2t) if a != b)
+    trad = sum(map(operator.ne, sample, t2s))
+    simp = sum(map(operator.ne, sample, s2t))
     if trad + simp < 5:
         return "simplified" if trad == 0 else "mixed"
     share = trad / (trad + simp)

@@ -22,7 +22,7 @@ from bs4.element import Tag
 
 from .sites import SiteConfig
 
-__all__ = ["Link", "ListingPage", "attachment_type", "detail_to_attachments", "listing_to_page"]
+__all__ = ["Link", "ListingPage", "html_to_links", "listing_to_page"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,12 @@ def _anchors(soup: BeautifulSoup | Tag, base: str, selector: str | None = None) 
     return links
 
 
+def html_to_links(html: str, *, url: str) -> list[Link]:
+    """Every http(s) link of a page, absolute, without fragments, with its text."""
+    soup = _soup(html)
+    return _anchors(soup, _base(soup, url))
+
+
 def _next_url(soup: BeautifulSoup, site: SiteConfig, base: str, url: str, index: int) -> str | None:
     pag = site.pagination
     if pag.next_selector:
@@ -116,30 +122,3 @@ def listing_to_page(html: str, *, site: SiteConfig, url: str, index: int) -> Lis
     if next_url is not None and not site.allows(next_url):
         next_url = None
     return ListingPage(items=items, next_url=next_url)
-
-
-_EXT = re.compile(r"\.([A-Za-z0-9]{2,5})$")
-
-
-def attachment_type(url: str, text: str = "") -> str | None:
-    """The attachment extension (pdf, docx, …) of a link, from its path, else its text."""
-    for candidate in (urlsplit(url).path, text.strip()):
-        m = _EXT.search(candidate)
-        if m and m.group(1).lower() in ("pdf", "docx", "doc", "wps", "xls", "xlsx"):
-            return m.group(1).lower()
-    return None
-
-
-def detail_to_attachments(html: str, *, site: SiteConfig, url: str) -> list[Link]:
-    """Links on a notice page to attachment types the site follows, on allowed hosts."""
-    soup = _soup(html)
-    base = _base(soup, url)
-    wanted = set(site.attachments)
-    out: list[Link] = []
-    seen: set[str] = set()
-    for link in _anchors(soup, base):
-        kind = attachment_type(link.url, link.text)
-        if kind in wanted and link.url not in seen and site.allows(link.url):
-            seen.add(link.url)
-            out.append(link)
-    return out

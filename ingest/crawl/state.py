@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS crawl_urls (
     sha256 TEXT,                        -- of the last body fetched
     http_status INTEGER,
     error TEXT,
+    document_id INTEGER,                -- the store's document for the last body parsed
     first_run INTEGER NOT NULL,
     last_run INTEGER,                   -- run that last fetched it
     first_seen TEXT NOT NULL,
@@ -70,6 +71,7 @@ class UrlRow:
     sha256: str | None
     first_run: int
     last_run: int | None
+    document_id: int | None
 
 
 class CrawlState:
@@ -140,7 +142,7 @@ class CrawlState:
     def get(self, site: str, url: str) -> UrlRow | None:
         row = self.conn.execute(
             "SELECT site, url, kind, parent, title, page_index, status, etag, last_modified, sha256, first_run, "
-            "last_run FROM crawl_urls WHERE site = ? AND url = ?",
+            "last_run, document_id FROM crawl_urls WHERE site = ? AND url = ?",
             (site, url),
         ).fetchone()
         return UrlRow(*row) if row else None
@@ -149,7 +151,7 @@ class CrawlState:
         """Rows still to fetch, listings first, in discovery order."""
         rows = self.conn.execute(
             "SELECT site, url, kind, parent, title, page_index, status, etag, last_modified, sha256, first_run, "
-            "last_run FROM crawl_urls WHERE site = ? AND status = 'pending' "
+            "last_run, document_id FROM crawl_urls WHERE site = ? AND status = 'pending' "
             "ORDER BY kind = 'listing' DESC, rowid",
             (site,),
         ).fetchall()
@@ -204,14 +206,15 @@ class CrawlState:
         etag: str | None = None,
         last_modified: str | None = None,
         error: str | None = None,
+        document_id: int | None = None,
     ) -> None:
-        """What one fetch of url came to; validators (etag, sha256) are kept when not given."""
+        """What one fetch of url came to; validators (etag, sha256, document) are kept when not given."""
         with self.transaction() as c:
             c.execute(
                 "UPDATE crawl_urls SET status = ?, http_status = ?, sha256 = COALESCE(?, sha256), "
                 "etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified), error = ?, "
-                "last_run = ?, last_fetched = ? WHERE site = ? AND url = ?",
-                (status, http_status, sha256, etag, last_modified, error, run, _now(), site, url),
+                "document_id = COALESCE(?, document_id), last_run = ?, last_fetched = ? WHERE site = ? AND url = ?",
+                (status, http_status, sha256, etag, last_modified, error, document_id, run, _now(), site, url),
             )
 
     def seen_before(self, site: str, url: str, run: int) -> bool:

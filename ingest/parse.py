@@ -21,11 +21,13 @@ from extractors.contract import ParsedDocument
 from .docx import docx_to_parsed
 from .encoding import charset_from_content_type
 from .errors import (
+    DocxParseError,
     EmptyDocument,
     IngestError,
     InputNotFound,
     InputTooLarge,
     InputUnreadable,
+    PdfParseError,
     UnsupportedFormat,
 )
 from .fetch import is_url, url_to_fetched
@@ -90,10 +92,11 @@ def bytes_to_format(raw: bytes, *, source: str, content_type: str | None = None)
     ext = os.path.splitext(path)[1].lower()
     if ext in _EXTENSIONS:
         wanted = _EXTENSIONS[ext]
-        if wanted in ("pdf", "docx"):  # the magic check above failed: it is not what it says
-            kind = "truncated or not a PDF (no %PDF- header)" if wanted == "pdf" else \
-                "not a Word .docx (no word/document.xml inside)"
-            raise UnsupportedFormat(source, f"{ext} file that is {kind}")
+        # the magic check above failed: the file is not what its name says
+        if wanted == "pdf":
+            raise PdfParseError(source, "no %PDF- header, so it is not a PDF; check the download")
+        if wanted == "docx":
+            raise DocxParseError(source, "not a zip holding word/document.xml")
         return wanted
     for magic, what in _KNOWN_UNSUPPORTED.items():
         if head.startswith(magic):

@@ -1,0 +1,117 @@
+"""Builders for ingest tests: real PDFs (reportlab + WenQuanYi Zen Hei) and real DOCX files.
+
+A uniquely named module (not conftest) so `from ingest_testkit import …` cannot pick up another
+test area's conftest when the whole suite runs.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+BAD_DIR = Path(__file__).parent / "bad"
+
+
+def _font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if "WQY" not in pdfmetrics.getRegisteredFontNames():
+        # subfont 0 of the .ttc; fonts-noto-cjk does not work with reportlab (pitfalls.md)
+        pdfmetrics.registerFont(TTFont("WQY", FONT_PATH, subfontIndex=0))
+    return "WQY"
+
+
+def build_pdf(
+    pages: list[list[str | list[list[str]]]],
+    *,
+    header: str | None = None,
+    page_numbers: bool = False,
+    title: str | None = None,
+) -> bytes:
+    """A PDF whose pages hold paragraphs (str) and grid tables (list of rows), in order."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = _font()
+    style = ParagraphStyle("zh", fontName=font, fontSize=12, leading=18, wordWrap="CJK")
+    buf = io.BytesIO()
+
+    def on_page(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+        canvas.setFont(font, 9)
+        if header:
+            canvas.drawString(72, A4[1] - 40, header)
+        if page_numbers:
+            canvas.drawCentredString(A4[0] / 2, 30, f"第 {doc.page} 页")
+
+    doc = SimpleDocTemplate(buf, pagesize=A4, title=title or "", topMargin=72, bottomMargin=72)
+    story = []
+    for i, page in enumerate(pages):
+        if i:
+            story.append(PageBreak())
+        for block in page:
+            if isinstance(block, str):
+                story.append(Paragraph(block, style))
+                story.append(Spacer(1, 6))
+            else:
+                table = Table(block)
+                table.setStyle(TableStyle([
+                    ("FONTNAME", (0, 0), (-1, -1), font),
+                    ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ]))
+                story.append(table)
+                story.append(Spacer(1, 6))
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    return buf.getvalue()
+
+
+def build_image_pdf(pages: int = 1) -> bytes:
+    """A 'scanned' PDF: each page is an image and there is no text layer."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    # a tiny grey bitmap as PPM, no PIL needed to write it; reportlab reads it through PIL if
+    # present, so draw plain rectangles as inline image data instead when PIL is missing
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    for _ in range(pages):
+        try:
+            from PIL import Image
+
+            img = Image.new("L", (200, 280), 200)
+            c.drawImage(ImageReader(img), 50, 50, width=500, height=700)
+        except ImportError:  # pragma: no cover - reportlab depends on pillow
+            c.rect(50, 50, 500, 700, fill=1)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def build_docx(blocks: list[str | list[list[str]]], *, header: str | None = None,
+               footer: str | None = None, title: str | None = None) -> bytes:
+    """A .docx with paragraphs (str) and tables (list of rows) in order."""
+    from docx import Document
+
+    document = Document()
+    section = document.sections[0]
+    if header:
+        section.header.paragraphs[0].text = header
+    if footer:
+        section.footer.paragraphs[0].text = footer
+    if title:
+        document.add_heading(title, level=1)
+    for block in blocks:
+        if isinstance(block, str):
+            document.add_paragraph(block)
+        else:
+            table = document.add_table(rows=len(block), cols=len(block[0]))
+            for r, row in enumerate(block):
+                for c, value in enumerate(row):
+                    table.cell(r, c).text = value
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()

@@ -143,7 +143,7 @@ def _html_repl(m: re.Match[str]) -> str:
             return " "
         if out == s:
             return s
-        out = out.replace("\u00a0", " ").replace("\u3000", " ")
+        out = "".join(c for c in out if c not in _ZERO_WIDTH).replace("\u00a0", " ").replace("\u3000", " ")
         # a decoded surrogate or control char would break later steps
         return "".join(" " if unicodedata.category(c) in ("Cs", "Cc") and c != "\n" else c for c in out)
     return "\n" if (m.group(1) or m.group(2) or "").lower() in _BLOCK_TAGS else ""
@@ -154,7 +154,7 @@ def _html_repl(m: re.Match[str]) -> str:
 # look-behind: mojibake often eats the character itself ("當?shù)剞r", "?,F(xiàn)將").
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _PINYIN_RE = re.compile(
-    r"[(（]"
+    r"(?:[(（]|(?<=[?\ufffd]))"  # "當?shù)剞": the "(" itself can be lost to the filler
     r"(?=[a-zü" + _TONED + r"]{0,6}[" + _TONED + r"])[a-zü" + _TONED + r"]{1,7}[)）]"
 )
 
@@ -168,7 +168,7 @@ _FILLER_RE = re.compile(r"[?\ufffd]+")
 
 # 7. spaces inside numbers, dates, document numbers ------------------------------------------
 _NUMSPACE_RE = re.compile(
-    r"(?<=[\d年月〔\[【［(（第])[ \t]+(?=\d)"
+    r"(?<=[年月〔\[【［(（第〕\]】］)）])[ \t]+(?=\d)"
     r"|(?<=\d)[ \t]+(?=[年月日号號元%〕\]】］)）万亿个個])"
     r"|(?<=[〔\[【［])[ \t]+(?=\d)"
 )

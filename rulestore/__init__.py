@@ -11,7 +11,7 @@ from .db import default_db_path, open_db, transaction
 from .errors import StoreError
 from .models import Capture, Change, IngestResult, ReviewEvent, RuleHistory, StoredEvidence, StoredRule
 from .query import changes_since, query_rules, rule_history
-from .review import approve, correct, reject
+from .review import approve, correct, propose, reject
 from .store import capture_to_store, get_version, ingest_extraction, list_rules
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "ingest_extraction",
     "list_rules",
     "open_db",
+    "propose",
     "query_rules",
     "reject",
     "rule_history",

@@ -28,12 +28,15 @@ from typing import Any
 
 import sqlite_utils
 
+from extractors.contract import Rule
+
 from .db import now_iso, transaction
-from .errors import AmbiguousVersion, InsufficientRights, InvalidTransition, InvalidValue, NotFound, SameApprover, StaleVersion
-from .models import StoredRule
+from .errors import (AmbiguousVersion, InsufficientRights, InvalidTransition, InvalidValue, NotFound, SameApprover,
+                     StaleVersion)
+from .models import IngestResult, StoredRule
 from .store import _change, _dumps, _event, _insert_version, get_version
 
-__all__ = ["SETTINGS", "approve", "correct", "get_setting", "reject", "resolve_version", "set_setting"]
+__all__ = ["SETTINGS", "approve", "correct", "get_setting", "propose", "reject", "resolve_version", "set_setting"]
 
 # name → (default, help). Values are stored as JSON in the settings table.
 SETTINGS: dict[str, tuple[Any, str]] = {
@@ -241,6 +244,44 @@ def correct(db: sqlite_utils.Database, rule_id: str, *, actor: str, version: int
     if approve:
         return globals()["approve"](db, base.id, actor=actor, version=new_version, comment=comment)
     return get_version(db, base.id, new_version)
+
+
+def propose(db: sqlite_utils.Database, rule: Rule, *, document_id: int, actor: str,
+            comment: str | None = None) -> StoredRule:
+    """A reviewer adds a rule the extractor missed, with its evidence span in a stored document.
+
+    The span must be the document's text at ``rule.evidence.start:end`` (or, when start and
+    end are both 0, the quote's first occurrence is used). It goes through the same key/value
+    matching as ingest: the same value corroborates an existing version, another value is a
+    new proposed version flagged conflict. Returns the version holding the value.
+    """
+    _check_actor(db, actor)
+    _check_values(rule.params)
+    from extractors.contract import Region as _Region
+
+    from .store import _rule_in_tx
+
+    row = db.execute("SELECT text, sha256, source, region FROM documents WHERE id = ?", [document_id]).fetchone()
+    if row is None:
+        raise NotFound("document", document_id, "ingest the notice first")
+    text, sha, source, region_json = row
+    ev = rule.evidence
+    if ev.start == 0 and ev.end == 0:
+        at_ = text.find(ev.quote)
+        if not ev.quote or at_ < 0:
+            raise InvalidValue("quote", ev.quote, f"a passage of document {document_id}'s text")
+        ev = ev.model_copy(update={"start": at_, "end": at_ + len(ev.quote)})
+    elif text[ev.start:ev.end] != ev.quote:
+        raise InvalidValue("evidence span", [ev.start, ev.end],
+                           f"offsets of the quote in document {document_id} (the text there is "
+                           f"{text[ev.start:ev.end][:40]!r})")
+    rule = rule.model_copy(update={"evidence": ev, "also_evidence": [], "confidence": 1.0})
+    with transaction(db):
+        rule_id, version = _rule_in_tx(db, rule, _Region(**json.loads(region_json or "{}")), document_id, sha, source,
+                                       None, actor, now_iso(), IngestResult(source=source, sha256=sha, document_id=document_id))
+        if comment:
+            _event(db, rule_id, None, "comment", actor, now_iso(), comment=comment)
+    return get_version(db, rule_id, version)
 
 
 def _check_values(params: dict[str, Any]) -> None:

@@ -244,7 +244,8 @@ def ingest_extraction(db: sqlite_utils.Database, extraction: Extraction, *, capt
 
 
 def _rule_in_tx(db: sqlite_utils.Database, rule: Rule, doc_region: Region, document_id: int, sha: str, source: str,
-                extractor_version: str, actor: str, at: str, result: IngestResult) -> None:
+                extractor_version: str | None, actor: str, at: str, result: IngestResult) -> tuple[str, int]:
+    """Store one rule stated by a document; return ``(rule_id, version)`` holding its value."""
     code, region = _region_code(rule.region, doc_region)
     params = rule.model_dump(mode="json")["params"]
     conditions = rule.model_dump(mode="json")["conditions"]
@@ -270,7 +271,7 @@ def _rule_in_tx(db: sqlite_utils.Database, rule: Rule, doc_region: Region, docum
             result.corroborated += 1
             _event(db, rule_id, version_id, "corroborate", actor, at, after={"source": source, "sha256": sha})
             _change(db, rule_id, version_id, version, "corroborate", same[-1][2], at)
-        return
+        return rule_id, version
     flags = list(rule.flags)
     live = [v for v in versions if v[2] in ("proposed", "approved")]
     if live:
@@ -290,6 +291,7 @@ def _rule_in_tx(db: sqlite_utils.Database, rule: Rule, doc_region: Region, docum
         after["conflicts_with"] = [v[1] for v in live]
     _event(db, rule_id, version_id, "propose", actor, at, after=after)
     _change(db, rule_id, version_id, version, "propose", "proposed", at)
+    return rule_id, version
 
 
 # ---- reading ------------------------------------------------------------------------------

@@ -248,6 +248,41 @@ def rules_correct(rule_id: str, actor: str, comment: str | None, version: int | 
         click.echo(f"{v.id}@{v.version} {v.status} {_summary(v.params)}")
 
 
+@rules_group.command("add")
+@click.option("--document", "document_id", required=True, type=int, help="Stored document the rule is read from.")
+@click.option("--kind", required=True, help="Rule kind, e.g. personal_contribution.")
+@click.option("--year", required=True, type=int, help="Policy year.")
+@click.option("--params", "params_json", required=True, metavar="JSON", help='e.g. \'{"amount": "380"}\'.')
+@click.option("--conditions", "conditions_json", default="{}", metavar="JSON", help="Conditions as JSON.")
+@click.option("--quote", required=True, help="The passage stating the rule (found in the document's text).")
+@click.option("--by", "actor", required=True, help="Reviewer name.")
+@click.option("--comment", help="Why (kept in the audit trail).")
+@_db_option
+def rules_add(document_id: int, kind: str, year: int, params_json: str, conditions_json: str, quote: str, actor: str,
+              comment: str | None, db_path: str | None) -> None:
+    """Add a rule the extractor missed, as proposed, with its evidence in a stored document.
+
+    Example: noticerules rules add --document 5 --kind personal_contribution --year 2024
+    --params '{"amount": "380", "currency": "CNY", "per": "person_year"}' --quote 每人每年380元 --by alice
+    """
+    from pydantic import ValidationError
+
+    from extractors.contract import Evidence, Rule
+    from rulestore.review import propose
+
+    try:
+        params, conditions = json.loads(params_json), json.loads(conditions_json)
+        rule = Rule(kind=kind, policy_year=year, params=params, conditions=conditions,
+                    evidence=Evidence(quote=quote, start=0, end=0), confidence=1.0)
+    except ValueError as exc:  # JSON and pydantic errors: name the field
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()) \
+            if isinstance(exc, ValidationError) else str(exc)
+        raise click.UsageError(f"invalid rule: {detail}") from None
+    with _store(db_path) as db:
+        v = propose(db, rule, document_id=document_id, actor=actor, comment=comment)
+        click.echo(f"{v.id}@{v.version} {v.status} {_summary(v.params)}")
+
+
 # ---- query, changes, export, calc -----------------------------------------------------------
 
 @click.command("query")

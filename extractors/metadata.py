@@ -411,7 +411,8 @@ def _title_from_string(s: str, start: int, end: int, source: str) -> _Title | No
 
 
 def _body_titles(lines: list[_Line], skip: set[int], limit: int) -> list[_Title]:
-    """Title candidates among the first lines; up to three short lines are joined (wrapped titles)."""
+    """Title candidates among the first lines; up to five short lines are joined (issuer lines
+    above a title wrapped over several lines, as red-head documents and PDFs print them)."""
     v = _vocab()
     out: list[_Title] = []
     usable = [i for i, ln in enumerate(lines)
@@ -426,7 +427,7 @@ def _body_titles(lines: list[_Line], skip: set[int], limit: int) -> list[_Title]
         # a wrapped title: join with the next short lines when that gives a (longer) title
         group = [line]
         joinable = len(line.text) <= 60 and not _SENTENCE_PUNCT.search(line.text)
-        for j in (usable[pos + 1: pos + 3] if joinable else []):
+        for j in (usable[pos + 1: pos + 5] if joinable else []):
             nxt = lines[j]
             if len(nxt.text) > 60 or _SENTENCE_PUNCT.search(nxt.text) or len(group[-1].text) > 60:
                 break
@@ -637,6 +638,10 @@ def _level_hint(content: str) -> str | None:
     return ranked[0][0]
 
 
+# national bodies: 国家医疗保障局, 国务院办公厅, 财政部, 国家税务总局 (a region name inside,
+# 国家税务总局吉林省税务局, makes it a regional body and is checked separately)
+_NATIONAL_ISSUER = re.compile(r"^(?:国家|国务院|中共中央|全国|中华人民共和国)|^[\u4e00-\u9fff]{2,10}部$")
+
 _GENERIC_LEVEL = (("自治区", "province"), ("省", "province"), ("市", "city"), ("州", "city"),
                   ("盟", "city"), ("县", "county"), ("区", "county"), ("旗", "county"))
 
@@ -690,6 +695,8 @@ def _find_region(issuers: list[str], own_docno: str | None, content: str,
 
     codes: list[str] = []
     hinted: list[str] = []
+    if issuers and all(_NATIONAL_ISSUER.match(n) and not _regions.text_to_region_mentions(n) for n in issuers):
+        return _regions.code_to_region(_regions.NATIONAL), flags  # 国家医保局 财政部 …
     for name in issuers:
         code, lvl = _issuer_region(name, scores)
         if code:

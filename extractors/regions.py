@@ -37,6 +37,7 @@ __all__ = [
     "NATIONAL",
     "AmbiguousRegion",
     "Division",
+    "Mention",
     "RegionError",
     "UnknownRegion",
     "abbreviation_to_region",
@@ -168,9 +169,13 @@ def _tables() -> _Tables:
         if div.level != "city" or div.is_placeholder:
             continue
         short = _city_short_form(div.name)
-        # a province's short form wins (吉林 is the province, 海南 the island province)
-        if short and short not in province_shorts and short not in by_name:
-            city_short.setdefault(short, []).append(div.code)
+        forms = [short] if short else []
+        if short and div.name.endswith("自治州"):
+            forms.append(short + "州")  # 延边州, 恩施州, 凉山州: how notices name their 自治州
+        for form in forms:
+            # a province's short form wins (吉林 is the province, 海南 the island province)
+            if form not in province_shorts and form not in by_name:
+                city_short.setdefault(form, []).append(div.code)
     return _Tables(by_code, by_name, aliases, city_short, children)
 
 
@@ -357,7 +362,9 @@ def _code_suggestions(code: str) -> list[str]:
 # --- scanning running text ------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class _Mention:
+class Mention:
+    """A division name found in running text, with every code it can mean."""
+
     start: int
     end: int
     name: str
@@ -411,16 +418,16 @@ def _trie_regex(words: list[str]) -> str:
     return build(trie)
 
 
-def text_to_region_mentions(text: str) -> list[_Mention]:
+def text_to_region_mentions(text: str) -> list[Mention]:
     """Every division name in ``text`` (longest match, left to right), with its candidate codes.
 
     Words listed as ``not`` in region_aliases.tsv (长白山) hide the names inside them and are
     not returned.
     """
     pattern, lex = _scan_lexicon()
-    out: list[_Mention] = []
+    out: list[Mention] = []
     for m in pattern.finditer(text):
         codes, short = lex[m.group()]
         if codes:
-            out.append(_Mention(m.start(), m.end(), m.group(), codes, short))
+            out.append(Mention(m.start(), m.end(), m.group(), codes, short))
     return out

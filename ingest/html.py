@@ -52,7 +52,9 @@ _CJK_OR_PUNCT = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uff
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|--|——|\s-\s|—)\s*")
 _DATE = re.compile(r"\d{4}\s*[-年/.]\s*\d{1,2}")
 _DATE_KEY = re.compile(r"(发布|發布|发文|發文|成文|更新)?(日期|时间|時間)\s*[:：]")
-_FONT_SWITCH = re.compile(r"[【\[]\s*字[体號号][:：]?[^】\]]{0,20}[】\]]")
+# Page furniture printed in the date/source line: font-size switches, print/close buttons.
+_FONT_SWITCH = re.compile(
+    r"[【\[]\s*字[体號号][:：]?[^】\]]{0,20}[】\]]|[【\[]?(打印|关闭|收藏|打印本页|关闭窗口)[】\]]?\s*$")
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
@@ -358,20 +360,15 @@ def _meta_tags(soup: BeautifulSoup) -> dict[str, str]:
     return meta
 
 
-def _find_title_element(soup: BeautifulSoup, hints: list[str], body: Tag | None) -> Tag | None:
-    """The heading that carries the notice title: one matching a hint (<title>, ArticleTitle),
-    else the last heading-like element before the body."""
-    squashed_hints = [_squash(h) for h in hints if h]
-    candidates: list[Tag] = []
+def _find_title_element(soup: BeautifulSoup, hints: list[str]) -> Tag | None:
+    """The heading that carries the notice title: the first heading-like element whose text
+    and a hint (<title>, ArticleTitle, the metadata 标题) contain one another."""
+    squashed_hints = [_squash(h) for h in hints if len(_squash(h)) >= 6]
     for sel in TITLE_SELECTORS:
         for el in soup.select(sel.css):
             text = _squash(el.get_text())
-            if 6 <= len(text) <= 200 and (body is None or body not in el.parents):
-                candidates.append(el)
-    for el in candidates:
-        text = _squash(el.get_text())
-        if any(text in h or h in text for h in squashed_hints if len(h) >= 6):
-            return el
+            if 6 <= len(text) <= 200 and any(text in h or h in text for h in squashed_hints):
+                return el
     return None
 
 
@@ -430,7 +427,7 @@ def html_to_parsed(raw: bytes, *, source: str, charset: str | None = None) -> Pa
             meta.setdefault(key, value)
 
     hints = [meta.get(k, "") for k in ("标题", "標題", "ArticleTitle")] + [page_title]
-    title_el = _find_title_element(soup, hints, body)
+    title_el = _find_title_element(soup, hints)
     info_el = _find_info_line(soup, [body, meta_block, title_el])
     if info_el is not None:
         for key, value in _pairs_from_element(info_el):
@@ -449,9 +446,13 @@ def html_to_parsed(raw: bytes, *, source: str, charset: str | None = None) -> Pa
     parts: list[list[str | _Table]] = []
     if meta_block is not None and not meta_inside_body:
         parts.append(_element_to_items(meta_block))
-    body_head = _squash("".join(i for i in body_items[:5] if isinstance(i, str)))[:400]
+    head_lines = [_squash(i) for i in body_items[:5] if isinstance(i, str)]
     title_line = _inline([title_el.get_text()]) if title_el is not None else (title_hint or "")
-    if title_line and _squash(title_line) not in body_head:
+    squashed = _squash(title_line)
+    # The title is printed once: not again when the body starts with it (or with part of a
+    # longer <title>, e.g. without the issuer prefix).
+    if title_line and not (title_el is not None and _overlaps(title_el, body)) and not any(
+            squashed in h or (len(h) >= 6 and h in squashed) for h in head_lines):
         parts.append([title_line])
     if info_el is not None:
         parts.append([_FONT_SWITCH.sub("", i).strip() if isinstance(i, str) else i

@@ -40,7 +40,9 @@ _PAGE_NUMBER = re.compile(
     r"|page\s*\d+(\s*of\s*\d+)?)[-—–－\s]*$",
     re.IGNORECASE,
 )
-_SENTENCE_END = "。！？；：!?;:」』”）)】"
+# A wrapped line ending in one of these ends a sentence or a heading; a closing bracket does
+# not ("…(鄂医保发〔2022〕37号)" often wraps right after it), so it is not in the set.
+_SENTENCE_END = ("。", "！", "？", "；", "：", "!", "?", ";", ":", "。”", "。」", "。’")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 # pdfplumber text settings: x_tolerance 1.5 pt keeps Latin words apart while CJK glyphs,
 # which touch, never get spaces; y_tolerance 3 pt groups a line even with mixed font sizes.
@@ -164,7 +166,7 @@ def _unwrap(lines: list[_Line]) -> list[str]:
             out[-1] = _join_lines([out[-1], text])
         else:
             out.append(text)
-        carry = ln.x1 >= right - 1.5 * glyph and not text.endswith(tuple(_SENTENCE_END)) \
+        carry = ln.x1 >= right - 1.5 * glyph and not text.endswith(_SENTENCE_END) \
             and not _PAGE_NUMBER.match(text)
     return out
 

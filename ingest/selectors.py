@@ -96,7 +96,7 @@ META_KEYS: tuple[str, ...] = (
     "标题", "標題", "名称", "名稱",
     "主题分类", "主題分類", "主题词", "主題詞", "信息分类", "體裁分類", "体裁分类", "组配分类",
     "公开方式", "公開方式", "公开范围", "公开时限", "有效性", "效力状态", "时效性",
-    "信息来源", "来源", "來源", "发布单位",
+    "信息来源", "来源", "來源", "发布单位", "日期",
 )
 # A table or list is the metadata block only if it has one of these (plus one more key):
 # "来源"/"名称" alone also label ordinary tables in notice bodies.

@@ -203,8 +203,8 @@ def rule_latest(request: Request, rule_id: str, user: dict[str, Any] = Depends(_
     return RedirectResponse(f"/rules/{rule_id}/{version}" + (f"?{query}" if query else ""), status_code=303)
 
 
-@router.get("/rules/{rule_id}/{version}.json")
 @router.get("/rules/{rule_id}/{version}")
+@router.get("/rules/{rule_id}/{version}.json")  # registered first: the inner decorator runs first
 def rule_card(request: Request, rule_id: str, version: int, user: dict[str, Any] = Depends(_viewer),
               store: Any = Depends(_store)) -> Response:
     filters = _queue_filters(request)
@@ -288,8 +288,8 @@ def undo(request: Request, form: dict[str, Any] = Depends(_form), user: dict[str
 
 # ---------------------------------------------------------------- documents
 
-@router.get("/documents/{doc_id}.json")
 @router.get("/documents/{doc_id}")
+@router.get("/documents/{doc_id}.json")  # registered first
 def document(request: Request, doc_id: int, user: dict[str, Any] = Depends(_viewer),
              store: Any = Depends(_store)) -> Response:
     page = data.document_page(store, doc_id)

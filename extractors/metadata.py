@@ -209,6 +209,8 @@ def _meta(parsed: ParsedDocument, lines: list[_Line]) -> tuple[dict[str, str], s
             value = cells[i + 1]
             if roles.get(_norm_key(value)) is not None:  # an empty cell: the next key follows
                 continue
+            if role == "title" and _title_from_string(_t2s(value), -1, -1, "meta") is None:
+                continue  # 名称：固始县医疗保障局 in a contact list is no title
             if value and role not in out:
                 out[role] = value
         if found:
@@ -366,6 +368,12 @@ class _Title:
     orgs: list[str]
     body: str  # from 关于 (or the whole standalone line), whitespace removed
     source: str  # meta / body / hint
+    # the body named at the head of a standalone title (固始县医疗保障局2025年度…招标公告)
+    lead: list[str] = field(default_factory=list)
+
+    @property
+    def issuers(self) -> list[str]:
+        return self.orgs or self.lead
 
     @property
     def text(self) -> str:
@@ -382,6 +390,9 @@ class _Title:
 
 def _nows(s: str) -> str:
     return re.sub(r"\s+", "", s)
+
+
+_LEAD_ORG = re.compile(r"^([\u4e00-\u9fff]{2,30}?(?:局|厅|委员会|政府|办公室|中心))(?=(?:19|20)\d{2}\s*年)")
 
 
 def _title_from_string(s: str, start: int, end: int, source: str) -> _Title | None:
@@ -406,7 +417,9 @@ def _title_from_string(s: str, start: int, end: int, source: str) -> _Title | No
     if 6 <= len(compact) <= 70 and not _SENTENCE_PUNCT.search(compact) and v.title_end.search(compact + " "):
         m_end = v.title_end.search(compact + " ")
         if m_end is not None and m_end.end() == len(compact) and "《" not in compact[:2]:
-            return _Title(start, end, [], compact, source)
+            lead = _LEAD_ORG.match(compact)
+            named = [lead[1]] if lead and _regions.text_to_region_mentions(lead[1]) else []
+            return _Title(start, end, [], compact, source, named)
     return None
 
 
@@ -864,11 +877,11 @@ def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fac
     issuers: list[str] = []
     if signature is not None:
         issuers = signature.orgs
-    elif title is not None and title.orgs:
-        issuers = list(title.orgs)
+    elif title is not None and title.issuers:
+        issuers = list(title.issuers)
     elif meta.get("issuer"):
         issuers = _split_orgs(meta["issuer"]) or [_nows(meta["issuer"])]
-    region_names = list(issuers) + ([" ".join(title.orgs)] if title is not None and title.orgs else [])
+    region_names = list(issuers) + ([" ".join(title.issuers)] if title is not None and title.issuers else [])
 
     region, region_flags = _find_region(region_names, doc_number, content, meta.get("publisher"))
     flags += region_flags

@@ -10,20 +10,34 @@ are shown as visible code points, so a crafted notice cannot reorder what a revi
 
 from __future__ import annotations
 
+import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable
 
 from markupsafe import Markup, escape
 
-__all__ = ["Segment", "Span", "reveal", "text_to_segments"]
+__all__ = ["Segment", "Span", "reveal", "reveal_plain", "text_to_segments"]
 
-# bidi embeddings/overrides/isolates, zero-width and other invisible formatting characters
-_INVISIBLE = {
-    0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
-    0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0x2066, 0x2067, 0x2068, 0x2069, 0xFEFF,
-    0x00AD, 0x061C, 0x180E,
-}
+
+
+def _invisible_pattern() -> re.Pattern[str]:
+    """Every format (Cf) and control (Cc) character except newline/tab, plus soft hyphen-like
+    ones: bidi embeddings/overrides/isolates, zero-width space/joiners, BOM, tag characters."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        if unicodedata.category(ch) in ("Cf", "Cc") and ch not in "\n\t":
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    parts = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return re.compile(f"[{parts}]")
+
+
+_INVISIBLE_RE = _invisible_pattern()
 
 
 @dataclass(frozen=True)
@@ -44,22 +58,16 @@ class Segment:
     first: bool = False  # the first segment of the evidence span (the scroll anchor)
 
 
-def _is_invisible(ch: str) -> bool:
-    code = ord(ch)
-    return code in _INVISIBLE or (unicodedata.category(ch) in ("Cf", "Cc") and ch not in "\n\t\r")
-
-
 def reveal(text: str) -> Markup:
-    """Escape `text` and show invisible or bidi-control characters as a visible ⟦U+XXXX⟧ tag."""
-    if not any(_is_invisible(ch) for ch in text):
-        return escape(text)
-    parts: list[str] = []
-    for ch in text:
-        if _is_invisible(ch):
-            parts.append(f'<span class="cc" title="invisible character">U+{ord(ch):04X}</span>')
-        else:
-            parts.append(str(escape(ch)))
-    return Markup("".join(parts))
+    """Escape `text` and show invisible or bidi-control characters as a visible U+XXXX tag."""
+    escaped = str(escape(text))
+    return Markup(_INVISIBLE_RE.sub(
+        lambda m: f'<span class="cc" title="invisible character">U+{ord(m.group()):04X}</span>', escaped))
+
+
+def reveal_plain(text: str) -> str:
+    """`text` with invisible characters spelled out as [U+XXXX] (for attributes and form values)."""
+    return _INVISIBLE_RE.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
 
 
 def text_to_segments(text: str, evidence: tuple[int, int] | None = None,

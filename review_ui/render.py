@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from .auth import CSRF_FIELD, SessionManager
-from .highlight import reveal
+from .highlight import reveal, reveal_plain
 
 __all__ = ["Renderer", "error_response", "wants_json"]
 
@@ -20,6 +21,15 @@ _HERE = Path(__file__).parent
 _TITLES = {400: "Bad request", 401: "Login required", 403: "Forbidden", 404: "Not found",
            405: "Method not allowed", 409: "Changed meanwhile", 422: "Invalid input",
            429: "Too many attempts", 500: "Server error"}
+
+
+def _finalize(value: Any) -> Any:
+    """Every {{ value }} passes here before autoescaping: spell out invisible characters
+    (RTL overrides, zero-width) in any string, so no template can forget to (Markup from the
+    `reveal` filter has done it already, with styling)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return reveal_plain(value)
+    return value
 
 
 class Renderer:
@@ -33,7 +43,7 @@ class Renderer:
         # autoescape everything: every string from a crawled page goes through here
         self.env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
                                       undefined=jinja2.StrictUndefined, trim_blocks=True,
-                                      lstrip_blocks=True)
+                                      lstrip_blocks=True, finalize=_finalize)
         self.env.filters["reveal"] = reveal
         self.env.filters["tojson_pretty"] = lambda v: json.dumps(v, ensure_ascii=False, indent=1, sort_keys=True)
 

@@ -547,6 +547,8 @@ def _find_signature(work: str, dates: list[_Date]) -> _Signature | None:
         before = work[max(0, d.start - 200): d.start]
         cut = max(before.rfind(c) for c in "。；;:：!！?？")
         chunk = before[cut + 1:]
+        if cut >= 0 and before[cut] in ":：" and "\n" not in chunk.strip():
+            continue  # 来源：XX县医疗保障局 / 发布人：… is a page label, not a signature
         chunk = re.sub(r"[(（][^()（）]{0,12}(?:盖章|印章|章)[)）]", " ", chunk)
         lines_before = [ln.strip() for ln in chunk.split("\n") if ln.strip()]
         if not lines_before:

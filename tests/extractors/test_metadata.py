@@ -368,3 +368,9 @@ def test_corpus_document_accuracy() -> None:
         results += [_field_ok(k, v, got) for k, v in want.items()]
     assert len(results) > 50
     assert sum(results) / len(results) >= 0.95
+
+
+def test_source_label_before_a_date_is_not_a_signature() -> None:
+    text = ("关于做好2025年度城乡居民医保参保缴费工作的通知\n各镇人民政府：\n" + BODY +
+            "\n来源：长沙县人民政府 2024-09-12\n")
+    assert _doc(text).issuers == []

@@ -72,6 +72,7 @@ class _Tab:
 class _Page:
     number: int
     height: float
+    width: float
     items: list[_Line | _Tab]
     no_text: bool
     has_images: bool = False
@@ -105,7 +106,8 @@ def _page_to_items(page: Any, number: int) -> _Page:
     page = page.dedupe_chars()
     visible = [c for c in page.chars if c.get("text", "").strip()]
     if len(visible) < _MIN_PAGE_CHARS:
-        return _Page(number, float(page.height), [], no_text=True, has_images=bool(page.images))
+        return _Page(number, float(page.height), float(page.width), [], no_text=True,
+                     has_images=bool(page.images))
     tables = []
     for table in page.find_tables():
         rows = table.extract()
@@ -125,7 +127,7 @@ def _page_to_items(page: Any, number: int) -> _Page:
     items += [_Tab(rows, float(bbox[1]), float(bbox[3])) for bbox, rows in tables]
     # Reading order: top to bottom; a table sorts by its top edge among the lines.
     items.sort(key=lambda it: (it.top, it.x0 if isinstance(it, _Line) else 0.0))
-    return _Page(number, float(page.height), items, no_text=False)
+    return _Page(number, float(page.height), float(page.width), items, no_text=False)
 
 
 def _norm_running(text: str) -> str:
@@ -150,13 +152,20 @@ def _drop_running_lines(pages: list[_Page]) -> None:
         page.items = [it for it in page.items if id(it) not in drop]
 
 
-def _unwrap(lines: list[_Line]) -> list[str]:
+def _unwrap(lines: list[_Line], page_width: float) -> tuple[list[str], bool]:
     """Join lines the page width wrapped: a line reaching the right margin that does not end
     a sentence continues on the next line (calibrated on reportlab and Word-exported notices:
-    a wrapped CJK line ends within one glyph width of the text block's right edge)."""
+    a wrapped CJK line ends within one glyph width of the text block's right edge).
+
+    The right edge is the left margin mirrored (gov documents have near-symmetric margins,
+    GB/T 9704: 28 mm / 26 mm), or the widest line if that reaches further, so on a page of
+    short lines the longest one is not taken for a full, wrapped line. A narrower text block
+    means no joining at all: the safe failure. Returns the lines and whether the last one
+    continues after them (on the next page).
+    """
     if not lines:
-        return []
-    right = max(ln.x1 for ln in lines)
+        return [], False
+    right = max(max(ln.x1 for ln in lines), page_width - min(ln.x0 for ln in lines))
     out: list[str] = []
     carry = False
     for ln in lines:
@@ -168,7 +177,32 @@ def _unwrap(lines: list[_Line]) -> list[str]:
             out.append(text)
         carry = ln.x1 >= right - 1.5 * glyph and not text.endswith(_SENTENCE_END) \
             and not _PAGE_NUMBER.match(text)
-    return out
+    return out, carry
+
+
+class _TextBuilder:
+    """Appends lines to the document text and reports where each lands."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.last = ""
+
+    def add(self, line: str, *, join: bool = False) -> int:
+        if not self.length:
+            sep = ""
+        elif join:
+            sep = "" if (_CJK.match(self.last) or _CJK.match(line[0])) else " "
+        else:
+            sep = "\n"
+        self.parts.append(sep + line)
+        start = self.length + len(sep)
+        self.length = start + len(line)
+        self.last = line[-1]
+        return start
+
+    def text(self) -> str:
+        return "".join(self.parts)
 
 
 def _open(raw: bytes, source: str) -> Any:
@@ -216,41 +250,50 @@ def pdf_to_parsed(raw: bytes, *, source: str) -> ParsedDocument:
         pdf.close()
 
     _drop_running_lines(pages)
-    text_parts: list[str] = []
+    out = _TextBuilder()
     spans: list[PageSpan] = []
     tables: list[TableBlock] = []
-    offset = 0
+    carry = False  # the last line so far was cut by the page width (continues on the next page)
+    first_lines: list[str] = []
     for page in pages:
-        start = offset
-        page_lines: list[str] = []
+        page_start: int | None = None
+        buffer: list[_Line] = []
 
-        def flush(buffer: list[_Line]) -> None:
-            nonlocal offset
-            for line in _unwrap(buffer):
+        def flush() -> None:
+            nonlocal carry, page_start
+            lines, carry_out = _unwrap(buffer, page.width)
+            for i, line in enumerate(lines):
                 line = clean_text(line)
-                if line:
-                    page_lines.append(line)
-                    offset += len(line) + 1
+                if not line:
+                    continue
+                at = out.add(line, join=carry and i == 0)
+                if page_start is None:
+                    page_start = at
+                if len(first_lines) < 5:
+                    first_lines.append(line)
+            carry = carry_out if lines else carry
             buffer.clear()
 
-        buffer: list[_Line] = []
         for item in page.items:
             if isinstance(item, _Line):
                 buffer.append(item)
                 continue
-            flush(buffer)
+            flush()
+            carry = False
             rows = [[clean_text(c) if c else c for c in row] for row in item.rows]
-            t_start = offset
+            t_start: int | None = None
             for row in rows:
-                line = " | ".join(c or "" for c in row)
-                page_lines.append(line)
-                offset += len(line) + 1
-            tables.append(TableBlock(rows=rows, page=page.number, start=t_start, end=offset - 1))
-        flush(buffer)
-        text_parts.extend(page_lines)
-        # the page's text ends before the newline that separates it from the next page
-        spans.append(PageSpan(page=page.number, start=start, end=max(start, offset - 1)))
-    text = "\n".join(text_parts)
+                at = out.add(" | ".join(c or "" for c in row))
+                t_start = at if t_start is None else t_start
+            if t_start is not None:
+                page_start = t_start if page_start is None else page_start
+                tables.append(TableBlock(rows=rows, page=page.number, start=t_start, end=out.length))
+        flush()
+        if page.no_text:
+            carry = False
+        start = out.length if page_start is None else page_start
+        spans.append(PageSpan(page=page.number, start=start, end=out.length))
+    text = out.text()
     flags: list[str] = []
     # A scanned page is an image without text; a blank page (neither) is not worth a flag,
     # unless no page has text at all.
@@ -259,7 +302,7 @@ def pdf_to_parsed(raw: bytes, *, source: str) -> ParsedDocument:
     if not text.strip():
         text = ""
     if title is None:
-        title = next((ln for ln in text_parts[:5] if 6 <= len(ln) <= 100), None)
+        title = next((ln for ln in first_lines if 6 <= len(ln) <= 100), None)
     return ParsedDocument(
         source=source,
         sha256=hashlib.sha256(raw).hexdigest(),

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -28,7 +30,7 @@ from .attachments import READABLE, attachment_type, content_type_to_attachment, 
 from .captures import capture_to_outcome, html_bytes_to_text, result_to_capture, result_to_store, store_outcome
 from .errors import RobotsDisallowed
 from .fetcher import Fetcher, FetchResult
-from .frontier import listing_to_page
+from .frontier import Link, ListingPage, listing_to_page
 from .report import SiteReport
 from .sites import SiteConfig
 from .state import CrawlState, UrlRow
@@ -36,6 +38,7 @@ from .state import CrawlState, UrlRow
 __all__ = ["Progress", "crawl_sites", "site_to_store"]
 
 Progress = Callable[[SiteReport, str, int], None]  # (report so far, url just done, queued)
+_T = TypeVar("_T")
 
 
 class _Run:
@@ -48,8 +51,10 @@ class _Run:
         max_pages: int,
         progress: Progress | None,
         should_stop: Callable[[], bool] | None,
+        extract: bool = True,
     ) -> None:
         self.site = site
+        self.extract = extract
         self.db = db
         self.state = CrawlState(db.conn)
         self.fetcher = fetcher
@@ -63,6 +68,13 @@ class _Run:
         self.queues: dict[str, deque[UrlRow]] = {}
         self.host_active: dict[str, int] = {}
         self.started = 0
+        # Parsing and extraction run on one worker thread, so the event loop stays free to send
+        # requests on time (a blocked loop would bunch requests up at the server). One thread:
+        # the spaCy pipeline is used by one caller at a time; SQLite stays on the loop's thread.
+        self.cpu = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crawl-parse")
+
+    async def _in_worker(self, fn: Callable[..., _T], *args: object, **kwargs: object) -> _T:
+        return await asyncio.get_running_loop().run_in_executor(self.cpu, lambda: fn(*args, **kwargs))
 
     # -- scheduling -------------------------------------------------------------------
 
@@ -114,6 +126,7 @@ class _Run:
             if "skipped" in note:
                 self.report.notes.append(f"{host}: {note}")
         self.state.finish_run(self.run, self.report.to_dict(), status="interrupted" if self.report.stopped else "finished")
+        self.cpu.shutdown(wait=True)
         return self.report
 
     # -- one URL ---------------------------------------------------------------------
@@ -167,8 +180,7 @@ class _Run:
                 return
             self._fail(row, f"{row.url}: listing page answered HTTP {result.status}", http_status=result.status)
             return
-        text = html_bytes_to_text(result.body, source=row.url, content_type=result.content_type)
-        page = listing_to_page(text, site=self.site, url=result.final_url, index=index)
+        page = await self._in_worker(_listing_bytes_to_page, result, self.site, index)
         seen = [self.state.seen_before(self.site.name, link.url, self.run) for link in page.items]
         queued: list[UrlRow | None] = []
         pag = self.site.pagination
@@ -210,7 +222,7 @@ class _Run:
             return
         validators = {"etag": result.headers.get("etag"), "last_modified": result.headers.get("last-modified")}
         sha = result.sha256
-        if sha == row.sha256 and row.document_id is not None:
+        if sha == row.sha256 and (row.document_id is not None or not self.extract):
             self.report.not_modified += 1  # same bytes as last time: nothing to parse
             self.state.record(site, row.url, run=run, status="done", http_status=result.status, **validators)
             return
@@ -223,15 +235,20 @@ class _Run:
                               error=f"{kind}: captured (sha256 {sha[:12]}…) but this format cannot be read here; "
                               "convert it to .docx/.pdf to extract rules", **validators)
             return
-        outcome = capture_to_outcome(result_to_capture(result))  # CPU: outside any transaction
+        if not self.extract:  # capture-only crawl: the bytes are stored, extraction runs later
+            self.report.new_documents += row.sha256 is None
+            self.report.changed_documents += row.sha256 is not None
+            self.state.record(site, row.url, run=run, status="done", http_status=result.status, sha256=sha,
+                              **validators)
+            return
+        outcome = await self._in_worker(capture_to_outcome, result_to_capture(result))  # outside any transaction
         if outcome.error or outcome.extraction is None:
             self._fail(row, outcome.error or f"{row.url}: nothing extracted", http_status=result.status)
             return
         outcome.extraction.document.sha256 = sha  # the capture already stored is the document's bytes
         links = []
         if kind is None and row.kind != "attachment":
-            text = html_bytes_to_text(result.body, source=row.url, content_type=result.content_type)
-            links = detail_to_attachments(text, site=self.site, url=result.final_url)
+            links = await self._in_worker(_detail_bytes_to_attachments, result, self.site)
         queued: list[UrlRow | None] = []
         with self.state.transaction():
             stored = store_outcome(self.db, outcome, capture_stored=True)
@@ -251,6 +268,16 @@ class _Run:
             self._push(queued_row)
 
 
+def _listing_bytes_to_page(result: FetchResult, site: SiteConfig, index: int) -> ListingPage:
+    text = html_bytes_to_text(result.body, source=result.url, content_type=result.content_type)
+    return listing_to_page(text, site=site, url=result.final_url, index=index)
+
+
+def _detail_bytes_to_attachments(result: FetchResult, site: SiteConfig) -> list[Link]:
+    text = html_bytes_to_text(result.body, source=result.url, content_type=result.content_type)
+    return detail_to_attachments(text, site=site, url=result.final_url)
+
+
 async def site_to_store(
     site: SiteConfig,
     db: sqlite_utils.Database,
@@ -260,11 +287,16 @@ async def site_to_store(
     should_stop: Callable[[], bool] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     record: bool = False,
+    extract: bool = True,
 ) -> SiteReport:
-    """Crawl one site into the store ``db``; returns its report (failures are in it, not raised)."""
+    """Crawl one site into the store ``db``; returns its report (failures are in it, not raised).
+
+    ``extract=False`` stores raw captures and crawl state only (no parsing or rules), e.g. to
+    measure the crawler itself or to fill captures first and extract later.
+    """
     async with Fetcher(site.politeness, allowed=site.allows, transport=transport, record=record) as fetcher:
         run = _Run(site, db, fetcher, max_pages=max_pages or site.max_pages, progress=progress,
-                   should_stop=should_stop)
+                   should_stop=should_stop, extract=extract)
         report = await run.execute()
         if record and fetcher.request_log is not None:
             report.notes.append(_politeness_note(fetcher.request_log, site.politeness.rate))

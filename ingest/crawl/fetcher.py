@@ -81,23 +81,36 @@ def _host_key(url: str) -> str:
 
 
 class _HostGate:
-    """Per-host politeness: a concurrency semaphore and spaced request starts."""
+    """Per-host politeness: a concurrency semaphore and spaced request starts.
+
+    A request holds the host's *turn* from when it may start until its request headers are
+    on the wire; the next turn begins ``interval`` after that moment. Measuring from the
+    send rather than from when the request was scheduled keeps connection set-up and
+    event-loop delays from bunching two requests up at the server.
+    """
 
     def __init__(self, concurrency: int, interval: float) -> None:
         self.semaphore = asyncio.Semaphore(concurrency)
         self.interval = interval
-        self._next_start = 0.0
-        self._lock = asyncio.Lock()
+        self._last_start = -float("inf")
+        self._turn = asyncio.Lock()
 
-    async def wait_turn(self) -> None:
-        # Reserve the next start slot under a lock, then sleep outside it, so waiting
-        # requests queue up one interval apart instead of all waking at once.
-        async with self._lock:
-            now = time.monotonic()
-            start = max(now, self._next_start)
-            self._next_start = start + self.interval
-        if (delay := start - time.monotonic()) > 0:
-            await asyncio.sleep(delay)
+    async def take_turn(self) -> None:
+        await self._turn.acquire()
+        try:
+            while (delay := self._last_start + self.interval - time.monotonic()) > 0:
+                await asyncio.sleep(delay)
+        except BaseException:
+            self._turn.release()
+            raise
+
+    def end_turn(self) -> float:
+        """The request is on the wire (or failed before): note when, let the next one queue."""
+        now = time.monotonic()
+        if self._turn.locked():
+            self._last_start = now
+            self._turn.release()
+        return now
 
 
 class Fetcher:
@@ -263,14 +276,29 @@ class Fetcher:
         p = self.politeness
         host = _host_key(url)
         gate = self._gate(host)
-        async with gate.semaphore:
-            await gate.wait_turn()
-            async with self._global:
-                if self.request_log is not None:
-                    self.request_log.setdefault(host, []).append(time.monotonic())
+        # The global slot is taken before the host's turn, so nothing stands between the turn
+        # and the request going out (a later wait would bunch requests up at the server).
+        async with gate.semaphore, self._global:
+            await gate.take_turn()
+            ended = False
+
+            def end() -> None:
+                nonlocal ended
+                if not ended:
+                    ended = True
+                    sent_at = gate.end_turn()
+                    if self.request_log is not None:
+                        self.request_log.setdefault(host, []).append(sent_at)
+
+            async def trace(event: str, info: dict[str, object]) -> None:
+                if event.endswith("send_request_headers.started"):
+                    end()
+
+            try:
                 # httpx's timeout is per read; this caps a server that drips bytes forever.
                 async with asyncio.timeout(p.timeout * 3):
-                    async with self._client.stream("GET", url, headers=headers) as resp:
+                    async with self._client.stream("GET", url, headers=headers, extensions={"trace": trace}) as resp:
+                        end()
                         resp_headers = {k.lower(): v for k, v in resp.headers.items()}
                         declared = resp_headers.get("content-length", "")
                         if declared.isdigit() and int(declared) > p.max_bytes:
@@ -283,6 +311,8 @@ class Fetcher:
                                 raise ResponseTooLarge(url, p.max_bytes)
                             chunks.append(chunk)
                         return resp.status_code, resp_headers, b"".join(chunks)
+            finally:
+                end()  # failed before sending (connect error, timeout): the turn still ends
 
 
 class _RetryableStatus(Exception):

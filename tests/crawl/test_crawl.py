@@ -130,8 +130,9 @@ def test_politeness_held_in_a_whole_crawl(server: FixtureServer, site_file: tupl
         arrivals = sorted(h.at for h in server.hits_for(alias))
         assert len(arrivals) >= 4
         gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
-        # request starts are spaced by 1/rate on the client; allow 40 ms of scheduling jitter
-        assert min(gaps) >= 1 / rate - 0.04, (alias, gaps)
+        # starts are spaced by 1/rate from the moment a request is on the wire; allow 30 ms
+        # for the server's threads to be scheduled on a busy machine
+        assert min(gaps) >= 1 / rate - 0.03, (alias, gaps)
         assert server.max_in_flight[alias] <= 2
 
 

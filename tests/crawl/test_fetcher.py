@@ -147,8 +147,8 @@ def test_politeness_rate_and_concurrency_per_host_measured_at_server(server: Fix
         arrivals = sorted(h.at for h in server.hits_for(alias) if h.path != "/robots.txt")
         assert len(arrivals) == 8
         gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
-        # the client spaces starts by exactly 1/rate; allow 50 ms of loopback/scheduling jitter
-        assert min(gaps) >= 1 / rate - 0.05, gaps
+        # the client spaces sends by 1/rate; allow 30 ms for the server's threads to be scheduled
+        assert min(gaps) >= 1 / rate - 0.03, gaps
         assert server.max_in_flight[alias] <= 2
 
 

@@ -310,6 +310,9 @@ def _docnos(text: str) -> list[_DocNo]:
     return out
 
 
+_CITING = re.compile(r"根据|按照|依据|参照|执行|见|转发|印发")
+
+
 def _fact_docnos(facts: list[Fact], work: _Work) -> list[_DocNo]:
     out: list[_DocNo] = []
     for f in facts:
@@ -839,11 +842,14 @@ def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fac
             doc_number = parsed_meta_no[0].canonical
             doc_number_repaired = parsed_meta_no[0].repaired
     if doc_number is None:
-        header_end = max(body_start, title_end)
+        # the own number stands in the header: above the title (red-head documents) or just
+        # below it, before the addressee; never inside a sentence that cites it
+        header_end = min(max(body_start, title_end), title_end + 250 if title_end else 300)
         for d in all_nos:
             if d.start >= header_end:
                 break
-            if text[max(0, d.start - 2): d.start].endswith(("》(", "》（", "》")):
+            lead = text[max(0, d.start - 8): d.start]
+            if lead.endswith(("》(", "》（", "》")) or _CITING.search(lead):
                 continue  # a citation in the header zone
             doc_number = d.canonical
             doc_number_repaired = d.repaired

@@ -374,3 +374,11 @@ def test_source_label_before_a_date_is_not_a_signature() -> None:
     text = ("关于做好2025年度城乡居民医保参保缴费工作的通知\n各镇人民政府：\n" + BODY +
             "\n来源：长沙县人民政府 2024-09-12\n")
     assert _doc(text).issuers == []
+
+
+def test_number_cited_in_a_flattened_opening_is_not_the_own_number() -> None:
+    text = "为做好2024年度城乡居民医保参保工作，按照晋医保发〔2022〕11号文件要求，现将有关事项通知如下。" * 3
+    facts = [_docno(text, "晋医保发〔2022〕11号", "晋医保发〔2022〕11号")]
+    doc = _doc(text, facts=facts)
+    assert doc.doc_number is None
+    assert doc.cites == ["晋医保发〔2022〕11号"]

@@ -141,14 +141,17 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
             after = sent.between(v.end, v.end + 4)
             if after.startswith(("/月", "每月")) or re.match(r"^\s*[/每]\s*(?:人\s*)?[·.]?\s*月", after):
                 continue  # a monthly figure is not the yearly contribution
-            year, ysrc = _year_for(ctx, sent, owner.start)
+            # the year nearest before the amount: 380元,比2022年度的350元 gives each its own year
+            year, ysrc = _year_for(ctx, sent, v.start)
             params: dict[str, Any] = {"amount": v.value["amount"], "currency": "CNY", "per": "person_year"}
             conditions: dict[str, Any] = {}
             flags = list(v.flags)
             conf = _base_conf(ysrc)
             head = sent.between(sent.start, owner.start)
             if kind == "personal_contribution":
-                ltc = head.rfind("长期护理")
+                if _has_any(sent.between(owner.start - 6, owner.start), load_vocab("after_assistance")):
+                    continue  # 资助后个人缴纳150元 is the net amount of an assistance rule
+                ltc = max(head.rfind(w) for w in load_vocab("ltc_words"))
                 basic = max(head.rfind("医疗保险"), head.rfind("医保"))
                 if "职工" in sent.between(max(sent.start, owner.start - 12), owner.start):
                     continue
@@ -254,15 +257,26 @@ def _enrollment_rules(ctx: _Ctx) -> list[_Cand]:
 
 
 def _window_owner(sent: Sentence, trigs: list[Trigger], v: Value) -> Trigger | None:
+    """The enrollment trigger a window belongs to: one before it in its sub-clause, one right
+    after it (9月至11月为集中征缴期), or one ending the sub-clause before with a colon."""
     sub = sent.subclause_of(v.start)
+    if _BENEFIT_AFTER.match(sent.between(v.end, v.end + 12)):
+        return None  # 2024年1月1日至12月31日享受待遇: a benefit window
+    rivals = [t for t in sent.triggers if t.label in ("BENEFIT", "NEWBORN", "WAIT") and t.end <= v.start and t.start >= sub[0]]
     before = [t for t in trigs if t.end <= v.start and t.start >= sub[0]]
-    if before:
+    if before and not (rivals and rivals[-1].start > before[-1].start):
         return before[-1]
     after = [t for t in trigs if t.start >= v.end and t.end <= sub[1] and t.start - v.end <= 4]
     if after:
         return after[0]
-    before = [t for t in trigs if t.end <= v.start and v.start - t.end <= 25]
-    return before[-1] if before else None
+    prev = sent.subclause_of(sub[0] - 1) if sub[0] > sent.start else None
+    if prev and not rivals and re.search(r"[:：]\s*$|为\s*[,，]?\s*$", sent.between(*prev)):
+        before = [t for t in trigs if prev[0] <= t.start and t.end <= v.start]
+        return before[-1] if before else None
+    return None
+
+
+_BENEFIT_AFTER = re.compile(r"^\s*(?:止|为止)?\s*[,，]?\s*(?:可|均可|方可)?\s*享受")
 
 
 def _window_policy_year(end: str) -> int:
@@ -274,10 +288,13 @@ def _benefit_period_rules(ctx: _Ctx) -> list[_Cand]:
     out = []
     for sent in ctx.sentences:
         trigs = _trig(sent, "BENEFIT")
-        if not trigs:
+        if not trigs and not (_trig(sent, "START") and _values(sent, "DATE_RANGE")):
             continue
         for v in _values(sent, "DATE_RANGE"):
             owner = next((t for t in reversed(trigs) if t.end <= v.start and v.start - t.end <= 12), None)
+            if owner is None and v.value is not None and _BENEFIT_AFTER.match(sent.between(v.end, v.end + 12)) \
+                    and "待遇" in sent.between(v.end, v.end + 20) and v.value["start"][5:] == "01-01":
+                owner = Trigger("BENEFIT", v.start, v.start, "")
             if owner is None or not v.trusted or v.value is None:
                 continue
             year, ysrc = _year_for(ctx, sent, owner.start)
@@ -334,6 +351,8 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
                     continue
                 if variable and variable.start() <= sent.rel(v.start) < variable.end():
                     continue
+                if re.search(r"(?:不超过|不得超过|最长|最多)\s*$", sent.between(v.start - 6, v.start)):
+                    continue  # a cap (合计不超过6个月), read by _MAX
                 near = (t.end <= v.start and v.start - t.end <= 6) or (v.end <= t.start and t.start - v.end <= 10)
                 if near:
                     dur, owner = v, t
@@ -353,8 +372,12 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
                              _base_conf(ysrc) - 0.1, [], order=pos))
             continue
         if dur is None:
-            if variable and out and sent.index - out[-1].order_sent <= 3:  # type: ignore[attr-defined]
-                out[-1].params.update(_variable_params(variable, mx))
+            # a variable part or a cap stated in its own sentence belongs to the waiting period before it
+            if out and sent.index - getattr(out[-1], "order_sent", -99) <= 3:
+                if variable:
+                    out[-1].params.update(_variable_params(variable, mx))
+                elif mx and "per_year_interrupted" in out[-1].params:
+                    out[-1].params["max"] = _small_int(mx.group("n") or mx.group("n2"))
             continue
         assert owner is not None
         year, ysrc = _year_for(ctx, sent, min(owner.start, dur.start))
@@ -442,7 +465,8 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
             if _has_any(before, net_words):
                 stmts.append({"mode": "net", "pos": v.start, "end": v.end, "amount": v.value["amount"], "trusted": v.trusted})
             elif re.search(r"(?:资助|补助|补贴)(?:标准|金额)?\s*(?:为|是)?\s*(?:每人每年|每人|人均)?\s*$", before) or \
-                    re.search(r"给予\s*(?:每人每年|每人)?\s*$", before):
+                    re.search(r"给予\s*(?:每人每年|每人)?\s*$", before) or \
+                    re.search(r"(?:定额资助|定额补助|定额补贴)\s*[,，]?\s*(?:标准为)?\s*(?:每人每年|每人|人均)\s*$", before):
                 if "万" in v.text or "亿" in v.text:
                     continue
                 stmts.append({"mode": "fixed_amount", "pos": v.start, "end": v.end, "amount": v.value["amount"],
@@ -605,8 +629,8 @@ def _benefit_start_rules(ctx: _Ctx) -> list[_Cand]:
                 break
         if frm is None or m is None or not re.search(r"缴纳|缴费|参保", text[: m.start()]):
             continue
-        if "享受" not in text[m.end() : m.end() + 20]:
-            continue
+        if "享受" not in text[m.end() : m.end() + 20] or re.match(r"^\s*(?:至|到)", text[m.end() :]):
+            continue  # 自2020年1月1日起至12月31日止享受: a benefit period
         enrollee = next((e for e, ws in words.items() if _has_any(text, ws)), None) or prev_enrollee
         pos = sent.start + m.start()
         year, ysrc = _year_for(ctx, sent, sent.start + m.start())

@@ -207,14 +207,20 @@ def bytes_to_text(
             flags = ("mojibake",) if "\ufffd" in text else ()
             return Decoded(_checked(text, source), f"{codec} (bom)", flags)
 
+    utf16 = _looks_utf16(raw)
+    if utf16:
+        try:
+            text = raw.decode(utf16)
+        except UnicodeDecodeError:
+            pass
+        else:
+            if _control_rate(text) < _MAX_CONTROL_RATE:
+                return Decoded(_checked(text, source), f"{utf16} (detected)", ("encoding_guessed",))
     declared_codecs = [(label, where, normalise_charset(label)) for label, where in declared]
     non_ascii = len(raw.translate(None, bytes(range(128))))
     candidates: dict[str, _Candidate] = {}
     order = ["utf-8"]
     order += [c for _, _, c in declared_codecs if c and c not in order]
-    utf16 = _looks_utf16(raw)
-    if utf16:
-        order.append(utf16)
     order += [c for c in ("gb18030", "big5hkscs") if c not in order]
 
     utf8 = _decode(raw, "utf-8", non_ascii)

@@ -1,0 +1,71 @@
+"""DOCX: paragraphs and tables in body order, headers/footers skipped, merged cells once."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from docx import Document
+
+from ingest.docx import docx_to_parsed
+from ingest.errors import EmptyDocument
+from ingest.parse import bytes_to_parsed
+from ingest_testkit import build_docx
+
+TABLE = [["类别", "个人缴费"], ["普通居民", "380元"], ["大学生", "380元"]]
+
+
+def test_body_order_tables_and_no_header_footer() -> None:
+    raw = build_docx(
+        ["各市医疗保障局：", "　　2024年度个人缴费标准见下表：", TABLE, "二、集中缴费期为2023年9月1日至12月31日。"],
+        header="吉林省医疗保障局文件（页眉）", footer="第 1 页（页脚）",
+        title="关于做好2024年度居民医保工作的通知",
+    )
+    parsed = docx_to_parsed(raw, source="n.docx")
+    assert parsed.text == (
+        "关于做好2024年度居民医保工作的通知\n各市医疗保障局：\n2024年度个人缴费标准见下表：\n"
+        "类别 | 个人缴费\n普通居民 | 380元\n大学生 | 380元\n二、集中缴费期为2023年9月1日至12月31日。"
+    )
+    assert parsed.title_hint == "关于做好2024年度居民医保工作的通知"
+    assert parsed.format == "docx" and parsed.flags == []
+    (table,) = parsed.tables
+    assert table.rows == TABLE
+    assert parsed.text[table.start:table.end] == "类别 | 个人缴费\n普通居民 | 380元\n大学生 | 380元"
+
+
+def test_merged_cells_read_once_and_multiline_cells_joined() -> None:
+    document = Document()
+    document.add_paragraph("资助标准如下：")
+    table = document.add_table(rows=2, cols=3)
+    merged = table.cell(0, 0).merge(table.cell(0, 2))
+    merged.text = "困难群众资助标准"
+    table.cell(1, 0).text = "特困人员"
+    table.cell(1, 1).text = "全额资助"
+    cell = table.cell(1, 2)
+    cell.text = "个人缴费"
+    cell.add_paragraph("部分")
+    buf = io.BytesIO()
+    document.save(buf)
+    parsed = docx_to_parsed(buf.getvalue(), source="m.docx")
+    assert parsed.tables[0].rows == [["困难群众资助标准"], ["特困人员", "全额资助", "个人缴费 部分"]]
+    assert "困难群众资助标准\n特困人员 | 全额资助 | 个人缴费 部分" in parsed.text
+
+
+def test_soft_line_breaks_kept_as_lines() -> None:
+    document = Document()
+    paragraph = document.add_paragraph("一、缴费标准")
+    paragraph.add_run().add_break()
+    paragraph.add_run("个人缴费每人每年380元。")
+    buf = io.BytesIO()
+    document.save(buf)
+    assert docx_to_parsed(buf.getvalue(), source="b.docx").text == "一、缴费标准\n个人缴费每人每年380元。"
+
+
+def test_empty_docx() -> None:
+    with pytest.raises(EmptyDocument, match="empty.docx"):
+        docx_to_parsed(build_docx([]), source="empty.docx")
+
+
+def test_sniffed_without_extension() -> None:
+    raw = build_docx(["个人缴费每人每年380元。"])
+    assert bytes_to_parsed(raw, source="download.bin").format == "docx"

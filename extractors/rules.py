@@ -119,14 +119,33 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
     min_words = load_vocab("min_bound")
     for sent in ctx.sentences:
         trigs = _trig(sent, label)
+        if label == "FISCAL":
+            # 各级财政对参保居民的补助标准为…: 补助 after 财政 is the fiscal subsidy
+            trigs = sorted(trigs + [t for t in sent.triggers if t.label == "ASSIST" and t.text in ("补助", "补贴")
+                                    and "财政" in sent.between(t.start - 12, t.start)
+                                    and "资助" not in sent.between(t.start - 12, t.start)], key=lambda t: t.start)
         if not trigs:
             continue
         for v in _values(sent, "MONEY"):
             owner = None
             for t in trigs:
-                if t.end <= v.start and v.start - t.end <= 30:
+                if t.end <= v.start and v.start - t.end <= 30 and not t.attrs.get("after_value"):
                     owner = t
+                elif t.attrs.get("after_value") and v.end <= t.start and t.start - v.end <= 2:
+                    owner = t  # 按每人每年350元标准收缴: the amount comes first
+                    break
             if owner is None:
+                continue
+            if owner.attrs.get("after_value"):
+                if _has_any(sent.text, ["职工", "灵活就业", "大病保险"]):
+                    continue
+                if not re.search(r"按\s*(?:照)?\s*(?:每人每年)?\s*$", sent.between(v.start - 8, v.start)) or not v.trusted:
+                    continue
+                year, ysrc = _year_for(ctx, sent, v.start)
+                out.append(_Cand(kind, year, {"amount": v.value["amount"], "currency": "CNY", "per": "person_year"},
+                                 {"scheme": "basic_medical", "population": "all"},
+                                 _evidence_span(sent, v.start, owner.end), _base_conf(ysrc) - 0.1, list(v.flags),
+                                 order=v.start))
                 continue
             gap = sent.between(owner.end, v.start)
             if _has_any(gap, common) or _has_any(gap, blockers):
@@ -151,6 +170,9 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
             if kind == "personal_contribution":
                 if _has_any(sent.between(owner.start - 6, owner.start), load_vocab("after_assistance")):
                     continue  # 资助后个人缴纳150元 is the net amount of an assistance rule
+                if owner.text in ("个人缴纳", "个人一次性缴纳") and any(
+                        t.label == "ASSIST" and t.end <= owner.start for t in sent.triggers):
+                    continue  # 每人每年资助200元,个人缴纳180元: the net amount again
                 ltc = max(head.rfind(w) for w in load_vocab("ltc_words"))
                 basic = max(head.rfind("医疗保险"), head.rfind("医保"))
                 if "职工" in sent.between(max(sent.start, owner.start - 12), owner.start):
@@ -302,6 +324,20 @@ def _benefit_period_rules(ctx: _Ctx) -> list[_Cand]:
                 year, ysrc = int(v.value["start"][:4]), "inferred"
             out.append(_Cand("benefit_period", year, dict(v.value), {}, _evidence_span(sent, owner.start, v.end),
                              _base_conf(ysrc), list(v.flags), order=v.start))
+        # 自2025年1月1日起享受待遇,待遇享受期至2025年12月31日: the two ends in two sub-clauses
+        for t in trigs:
+            end = next((v for v in _values(sent, "DATE") if t.end <= v.start and
+                        re.match(r"^\s*(?:为|是)?\s*(?:至|到|截至|截止)\s*$", sent.between(t.end, v.start))), None)
+            start = next((v for v in reversed(_values(sent, "DATE")) if v.end <= t.start and v.value and
+                          re.match(r"^\s*(?:起|开始)", sent.between(v.end, v.end + 2))), None)
+            if end is None or start is None or not (end.trusted and start.trusted) or not end.value or not start.value:
+                continue
+            year, ysrc = _year_for(ctx, sent, t.start)
+            if year is None:
+                year, ysrc = int(start.value["date"][:4]), "inferred"
+            out.append(_Cand("benefit_period", year, {"start": start.value["date"], "end": end.value["date"]}, {},
+                             _evidence_span(sent, start.start, end.end), _base_conf(ysrc) - 0.05,
+                             sorted(set(start.flags) | set(end.flags)), order=start.start))
     return out
 
 
@@ -425,6 +461,8 @@ def _applies_phrase(lead: str) -> list[str]:
 # --------------------------------------------------------------------------- assistance
 
 _ASSIST_CTX = re.compile(r"资助|补助|补贴|代缴|减免")
+# an assistance rate is followed at once by its verb: 按60%给予缴费补助, 50%资助
+_ASSIST_AFTER = re.compile(r"^\s*(?:的)?\s*(?:标准)?\s*(?:给予|予以|进行|实行)?\s*(?:个人缴费|缴费|参保)?\s*(?:资助|补助|补贴|代缴|减免)")
 
 
 def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
@@ -450,7 +488,7 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
             near = sent.between(v.start - 10, v.end + 10)
             after = sent.between(v.end, v.end + 10)
             before = sent.between(v.start - 10, v.start)
-            if not (_ASSIST_CTX.search(after) or re.search(r"(?:资助|补助|补贴)(?:比例|标准)?\s*(?:为|是)?\s*$", before)):
+            if not (_ASSIST_AFTER.match(after) or re.search(r"(?:资助|补助|补贴)(?:比例|标准)?\s*(?:为|是|按照|按)?\s*$", before)):
                 continue
             if _has_any(near, not_assist):
                 continue

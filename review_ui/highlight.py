@@ -55,7 +55,8 @@ class Segment:
     start: int
     evidence: bool = False
     facts: list[str] = field(default_factory=list)
-    first: bool = False  # the first segment of the evidence span (the scroll anchor)
+    first: bool = False  # the first segment of the evidence span (opens the <mark>, scroll anchor)
+    last: bool = False  # the last segment of the evidence span (closes the <mark>)
 
 
 def reveal(text: str) -> Markup:
@@ -93,8 +94,8 @@ def text_to_segments(text: str, evidence: tuple[int, int] | None = None,
         labels = [s.label for s in spans if s.start <= a and b <= s.end]
         segments.append(Segment(text=text[a:b], start=a,
                                 evidence=bool(ev and ev[0] <= a and b <= ev[1]), facts=labels))
-    for seg in segments:
-        if seg.evidence:
-            seg.first = True
-            break
+    inside = [seg for seg in segments if seg.evidence]
+    if inside:  # the evidence is one contiguous span: one <mark> around its segments
+        inside[0].first = True
+        inside[-1].last = True
     return segments

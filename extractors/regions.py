@@ -34,10 +34,10 @@ from typing import Iterator
 from .contract import Region
 
 __all__ = [
-    "NATIONAL",
     "AmbiguousRegion",
     "Division",
     "Mention",
+    "NATIONAL",
     "RegionError",
     "UnknownRegion",
     "abbreviation_to_region",

@@ -382,3 +382,12 @@ def test_number_cited_in_a_flattened_opening_is_not_the_own_number() -> None:
     doc = _doc(text, facts=facts)
     assert doc.doc_number is None
     assert doc.cites == ["晋医保发〔2022〕11号"]
+
+
+def test_docstring_example_and_small_api() -> None:
+    import doctest
+
+    import extractors.metadata as M
+
+    assert doctest.testmod(M).failed == 0
+    assert M.__all__ == ["parsed_to_document"]

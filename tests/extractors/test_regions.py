@@ -158,3 +158,20 @@ def test_text_mentions_longest_match_and_blocklist() -> None:
 def test_module_stays_free_of_spacy() -> None:
     source = Path(R.__file__).read_text(encoding="utf-8")
     assert "import spacy" not in source and "from spacy" not in source
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    assert doctest.testmod(R).failed == 0
+
+
+def test_all_lists_every_public_name() -> None:
+    import inspect
+
+    defined = {n for n, obj in vars(R).items()
+               if not n.startswith("_") and (inspect.isfunction(obj) or inspect.isclass(obj))
+               and getattr(obj, "__module__", None) == R.__name__}
+    defined |= {"NATIONAL"}
+    assert set(R.__all__) == defined
+    assert list(R.__all__) == sorted(R.__all__)

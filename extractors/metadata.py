@@ -660,8 +660,10 @@ def _level_hint(content: str) -> str | None:
 # 国家税务总局吉林省税务局, makes it a regional body and is checked separately)
 _NATIONAL_ISSUER = re.compile(r"^(?:国家|国务院|中共中央|全国|中华人民共和国)|^[\u4e00-\u9fff]{2,10}部$")
 
-_GENERIC_LEVEL = (("自治区", "province"), ("省", "province"), ("市", "city"), ("州", "city"),
-                  ("盟", "city"), ("县", "county"), ("区", "county"), ("旗", "county"))
+# an issuer named by its level only (自治区医疗保障局, 县医保局); 市场监督管理局 is not 市
+_GENERIC_ISSUER = re.compile(r"^(自治区|省|市(?!场)|州|盟|县|区|旗)(?=[\u4e00-\u9fff]{2})")
+_GENERIC_LEVEL = {"自治区": "province", "省": "province", "市": "city", "州": "city", "盟": "city",
+                  "县": "county", "区": "county", "旗": "county"}
 
 
 def _issuer_region(name: str, scores: Callable[[], Counter[str]]) -> tuple[str | None, str | None]:
@@ -680,10 +682,8 @@ def _issuer_region(name: str, scores: Callable[[], Counter[str]]) -> tuple[str |
     if best is not None:
         return best, None
     stripped = re.sub(r"^国家税务总局", "", name)
-    for word, lvl in _GENERIC_LEVEL:
-        if stripped.startswith(word):
-            return None, lvl
-    return None, None
+    generic = _GENERIC_ISSUER.match(stripped)
+    return None, (_GENERIC_LEVEL[generic[1]] if generic else None)
 
 
 def _find_region(issuers: list[str], own_docno: str | None, content: str,
@@ -741,14 +741,13 @@ def _find_region(issuers: list[str], own_docno: str | None, content: str,
 
 def _expand_issuer(name: str, region: Region) -> str:
     """自治区医疗保障局 → 宁夏回族自治区医疗保障局 when the region is known at that level."""
-    for word, lvl in _GENERIC_LEVEL:
-        if name.startswith(word) and not _regions.text_to_region_mentions(name):
-            full = getattr(region, lvl if lvl != "county" else "county")
-            if lvl == "province":
-                full = region.province
-            if full and full.endswith(word):
-                return full + name[len(word):]
-            return name
+    generic = _GENERIC_ISSUER.match(name)
+    if generic is None or _regions.text_to_region_mentions(name):
+        return name
+    word = generic[1]
+    full = {"province": region.province, "city": region.city, "county": region.county}[_GENERIC_LEVEL[word]]
+    if full and full.endswith(word):
+        return full + name[len(word):]
     return name
 
 

@@ -391,3 +391,13 @@ def test_docstring_example_and_small_api() -> None:
 
     assert doctest.testmod(M).failed == 0
     assert M.__all__ == ["parsed_to_document"]
+
+
+@pytest.mark.parametrize("issuer,mention,expanded", [
+    ("县医疗保障局", "根据临汾市要求，汾西县全县要做好工作，汾西县医保局督导。", "汾西县医疗保障局"),
+    ("市医疗保障局", "阳泉市全市要做好工作，本市居民在阳泉市参保。", "阳泉市医疗保障局"),
+    ("市场监督管理局", "阳泉市全市要做好工作，本市居民在阳泉市参保。", "市场监督管理局"),
+])
+def test_issuer_named_by_level_is_completed(issuer: str, mention: str, expanded: str) -> None:
+    text = f"{issuer}关于做好2024年度城乡居民医保参保工作的通知\n各有关单位：\n{mention}\n"
+    assert _doc(text).issuers == [expanded]

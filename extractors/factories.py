@@ -9,11 +9,25 @@ makes the names known to ``spacy.load`` / ``Language.from_disk``.
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
+import spacy
 from spacy.language import Language
 
-from .components import FactResolver, NoticeSentencizer, PatternRuler
+from .components import FactResolver, NoticeCharTokenizer, NoticeSentencizer, PatternRuler
 
-__all__ = ["FACTORY_NAMES"]
+__all__ = ["FACTORY_NAMES", "TOKENIZER"]
+
+# Registry functions (unlike factories) may have dots in their names.
+TOKENIZER = "noticerules.char_tokenizer.v1"
+
+
+@spacy.registry.tokenizers(TOKENIZER)
+def make_char_tokenizer(segmenter: str = "char") -> Callable[[Language], NoticeCharTokenizer]:
+    def create(nlp: Language) -> NoticeCharTokenizer:
+        return NoticeCharTokenizer(nlp.vocab, segmenter=segmenter)
+
+    return create
 
 SENTENCIZER = "noticerules_sentencizer_v1"
 LOOKALIKE_RULER = "noticerules_lookalike_ruler_v1"

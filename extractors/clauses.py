@@ -37,6 +37,7 @@ __all__ = [
     "Trigger",
     "Value",
     "facts_to_values",
+    "fill_values",
     "load_vocab",
     "text_to_sentences",
 ]
@@ -243,17 +244,28 @@ def text_to_sentences(text: str, doc: Any = None, facts: Iterable[Value] = (), d
         if i >= 0 and trig.end <= sentences[i].end:
             sentences[i].triggers.append(trig)
     fact_list = sorted(facts, key=lambda v: v.start)
-    fact_starts = [v.start for v in fact_list]
     for sent in sentences:
-        if not sent.triggers:
-            continue
-        sent.subclauses = _subclauses(sent)
-        local = sentence_to_values(sent.text, sent.start, default_year=default_year)
-        lo = bisect.bisect_left(fact_starts, sent.start)
-        hi = bisect.bisect_left(fact_starts, sent.end)
-        sent.values = _merge_values(local, [f for f in fact_list[lo:hi] if f.end <= sent.end])
-        sent.years = _year_mentions(sent.text, sent.start, [m for m in masked if m[0] < sent.end and sent.start < m[1]])
+        if sent.triggers:
+            fill_values(sent, fact_list, default_year, masked)
     return sentences
+
+
+def fill_values(sent: Sentence, facts: list[Value], default_year: int | None,
+                masked: list[tuple[int, int]] | None = None) -> Sentence:
+    """Read a sentence's sub-clauses, values and year mentions (facts sorted by start)."""
+    if sent.subclauses:
+        return sent
+    sent.subclauses = _subclauses(sent)
+    local = sentence_to_values(sent.text, sent.start, default_year=default_year)
+    starts = [v.start for v in facts]
+    lo = bisect.bisect_left(starts, sent.start)
+    hi = bisect.bisect_left(starts, sent.end)
+    sent.values = _merge_values(local, [f for f in facts[lo:hi] if f.end <= sent.end])
+    if masked is None:
+        masked = _masked(sent.text)
+        masked = [(s + sent.start, e + sent.start) for s, e in masked]
+    sent.years = _year_mentions(sent.text, sent.start, [m for m in masked if m[0] < sent.end and sent.start < m[1]])
+    return sent
 
 
 def _subclauses(sent: Sentence) -> list[tuple[int, int]]:

@@ -39,9 +39,9 @@ def text_is_relevant(text: str, title: str | None = None) -> bool:
     if title:
         t_core = _count(title, load_vocab("relevance_core"))
         t_off = _count(title, load_vocab("relevance_off_topic"))
-        # the title says what the notice is about; a tender for a medical-insurance system
-        # names 医保 in its title but is still a tender
-        if t_off and not (t_core and _count(title, load_vocab("relevance_topic"))):
+        # the title says what the notice is about; a tender for 城乡居民医保参保缴费宣传服务
+        # names the scheme and 参保缴费 in its title but is still a tender
+        if t_off:
             return False
         if t_core and _count(title, load_vocab("relevance_topic")):
             return True

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .clauses import Sentence, Trigger, Value, facts_to_values, load_vocab, text_to_sentences
+from .clauses import Sentence, Trigger, Value, facts_to_values, fill_values, load_vocab, sentence_to_values, text_to_sentences
 from .contract import Evidence, Fact, Flag, NoticeDocument, Rule, RuleKind
 from .groups import phrase_to_alternatives, phrase_to_groups, phrase_to_tier
 from .normalise import Normalised
@@ -56,6 +57,7 @@ class _Ctx:
     sentences: list[Sentence]
     policy_year: int | None
     py_inferred: bool
+    facts: list[Value] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -196,6 +198,29 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
     return out
 
 
+def _listed_contributions(ctx: _Ctx) -> list[_Cand]:
+    """个人缴费标准如下: (一)学生儿童:每人每年400元; (二)… — one rule per tier line."""
+    out: list[_Cand] = []
+    for i, sent in enumerate(ctx.sentences):
+        if not _trig(sent, "CONTRIB") or not re.search(r"(?:如下|分别为|为)\s*[:：]\s*[。]?$", sent.text):
+            continue
+        year, ysrc = _year_for(ctx, sent, sent.end)
+        for item in ctx.sentences[i + 1 : i + 8]:
+            if item.triggers and not {t.label for t in item.triggers} <= {"START"}:
+                break
+            fill_values(item, ctx.facts, ctx.policy_year)
+            money = [v for v in _values(item, "MONEY") if v.trusted and v.value]
+            head = item.text[: item.rel(money[0].start)] if money else ""
+            tier = phrase_to_tier(head)
+            if len(money) != 1 or not tier or "万" in money[0].text:
+                break
+            out.append(_Cand("personal_contribution", year,
+                             {"amount": money[0].value["amount"], "currency": "CNY", "per": "person_year"},
+                             {"scheme": "basic_medical", "population": tier}, (item.start, item.end),
+                             _base_conf(ysrc) - 0.05, list(money[0].flags), order=item.start))
+    return out
+
+
 def _paid_condition(sent: Sentence, lo: int, hi: int) -> dict[str, Any]:
     """paid_before / paid_between from a conditional 在X前 / 在X至Y 参保缴费的 before `hi`."""
     out: dict[str, Any] = {}
@@ -265,7 +290,8 @@ def _enrollment_rules(ctx: _Ctx) -> list[_Cand]:
                              {"phase": "extended"}, _evidence_span(sent, owner.start, v.end), base.confidence - 0.1,
                              list(v.flags), order=v.start)
                 emitted.append(cand)
-            elif not owner.attrs.get("phase") and re.search(r"(?:截止|截至|截止到|截止至|止于)\s*(?:日期)?\s*(?:为|到|至)?\s*$", pre):
+            elif not owner.attrs.get("phase") and re.search(r"(?:截止|截至|截止到|截止至|止于)\s*(?:日期)?\s*(?:为|到|至)?\s*$", pre) \
+                    and emitted:
                 starts = [c.params["start"] for c in emitted if c.params.get("start")]
                 if not starts:
                     continue
@@ -274,6 +300,23 @@ def _enrollment_rules(ctx: _Ctx) -> list[_Cand]:
                              _evidence_span(sent, sent.start, v.end), emitted[0].confidence - 0.05, list(v.flags),
                              order=v.start)
                 emitted.append(cand)
+        # 集中缴费期为2023年9月1日起,缴费截止时间为2023年12月25日: start and end in two sub-clauses
+        if not emitted:
+            dates = [v for v in _values(sent, "DATE") if v.value]
+            for a in dates:
+                if not re.match(r"^\s*(?:起|开始)", sent.between(a.end, a.end + 2)):
+                    continue
+                owner = next((t for t in reversed(trigs) if t.end <= a.start and a.start - t.end <= 6), None)
+                b = next((d for d in dates if d.start > a.end and
+                          re.search(r"(?:截止|截至)\s*(?:时间|日期)?\s*(?:为|到|至)?\s*$", sent.between(d.start - 10, d.start))), None)
+                if owner is None or b is None or not (a.trusted and b.trusted):
+                    continue
+                year, ysrc = _year_for(ctx, sent, owner.start)
+                phase = owner.attrs.get("phase")
+                emitted.append(_Cand("enrollment_period", year, {"start": a.value["date"], "end": b.value["date"]},
+                                     {"phase": phase} if phase else {}, _evidence_span(sent, owner.start, b.end),
+                                     _base_conf(ysrc) - 0.05, sorted(set(a.flags) | set(b.flags)), order=a.start))
+                break
         out += emitted
     return out
 
@@ -504,7 +547,8 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
                 stmts.append({"mode": "net", "pos": v.start, "end": v.end, "amount": v.value["amount"], "trusted": v.trusted})
             elif re.search(r"(?:资助|补助|补贴)(?:标准|金额)?\s*(?:为|是)?\s*(?:每人每年|每人|人均)?\s*$", before) or \
                     re.search(r"给予\s*(?:每人每年|每人)?\s*$", before) or \
-                    re.search(r"(?:定额资助|定额补助|定额补贴)\s*[,，]?\s*(?:标准为)?\s*(?:每人每年|每人|人均)\s*$", before):
+                    re.search(r"(?:定额资助|定额补助|定额补贴)\s*[,，]?\s*(?:标准为)?\s*(?:每人每年|每人|人均)\s*$", before) or \
+                    re.match(r"^\s*(?:的)?\s*(?:标准)?\s*(?:给予|予以)\s*(?:定额)?\s*(?:资助|补助|补贴)", sent.between(v.end, v.end + 10)):
                 if "万" in v.text or "亿" in v.text:
                     continue
                 stmts.append({"mode": "fixed_amount", "pos": v.start, "end": v.end, "amount": v.value["amount"],
@@ -719,6 +763,124 @@ def _coverage_rules(ctx: _Ctx) -> list[_Cand]:
     return out
 
 
+# --------------------------------------------------------------------------- tables
+
+_Cell = tuple[int, int, str]
+_Row = tuple[int, int, list[_Cell]]
+
+
+def _table_blocks(text: str) -> list[list[_Row]]:
+    """Runs of consecutive lines with cells split by | (ingest writes tables that way)."""
+    blocks: list[list[_Row]] = []
+    current: list[_Row] = []
+    pos = 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if line.count("|") >= 1:
+            cells, cs = [], start
+            for part in line.split("|"):
+                ce = cs + len(part)
+                lead = len(part) - len(part.lstrip())
+                stripped = part.strip()
+                if stripped:
+                    cells.append((cs + lead, cs + lead + len(stripped), stripped))
+                cs = ce + 1
+            if len(cells) >= 2:
+                current.append((start, end, cells))
+                continue
+        if len(current) >= 2:
+            blocks.append(current)
+        current = []
+    if len(current) >= 2:
+        blocks.append(current)
+    return blocks
+
+
+_COLUMNS = (
+    ("net", re.compile(r"实际缴费|实际缴纳|个人实际|个人负担|个人承担")),
+    ("contrib", re.compile(r"个人缴费|个人缴纳|缴费标准")),
+    ("fiscal", re.compile(r"财政补助|财政补贴|政府补助")),
+    ("assist", re.compile(r"资助标准|资助金额|资助方式|资助额|补助标准|资助比例|资助")),
+    ("skip", re.compile(r"合计|总额|筹资")),
+)
+
+
+def _table_rules(ctx: _Ctx, blocks: list[list[_Row]]) -> list[_Cand]:
+    out: list[_Cand] = []
+    text = ctx.norm.text
+    for block in blocks:
+        header = block[0][2]
+        cols: dict[int, str] = {}
+        for j, (_, _, h) in enumerate(header):
+            if j == 0:
+                continue
+            for name, rx in _COLUMNS:
+                if rx.search(h):
+                    cols[j] = name
+                    break
+        if not cols or not (set(cols.values()) & {"contrib", "fiscal", "assist"}):
+            continue
+        # the year: a YYYY年度 in the two lines before the table, else the notice's
+        before = text[max(0, block[0][0] - 200) : block[0][0]]
+        years = [int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年度", before)]
+        year = years[-1] if years and (ctx.policy_year is None or abs(years[-1] - ctx.policy_year) <= 1) else ctx.policy_year
+        conf = 0.88 if year is not None else 0.6
+        for rs, re_, cells in block[1:]:
+            if len(cells) != len(header):
+                continue  # a row that lost or gained a cell cannot be read by its header
+            first = cells[0][2]
+            by_col = {cols[j]: cells[j] for j in cols if j < len(cells)}
+            tier = phrase_to_tier(first) or re.sub(r"[(（].*$", "", first).strip()
+            span = (rs, re_)
+            for name, kind in (("contrib", "personal_contribution"), ("fiscal", "fiscal_subsidy")):
+                if name not in by_col or "assist" in by_col:
+                    continue
+                amount = _cell_amount(by_col[name][2])
+                if amount is None:
+                    continue
+                params: dict[str, Any] = {"amount": amount, "currency": "CNY", "per": "person_year"}
+                cond: dict[str, Any] = {"population": tier}
+                if kind == "personal_contribution":
+                    cond = {"scheme": "basic_medical", "population": tier}
+                else:
+                    params["bound"] = "exact"
+                out.append(_Cand(kind, year, params, cond, span, conf, [], order=rs))
+            if "assist" in by_col:
+                cell = by_col["assist"][2]
+                vals = sentence_to_values(cell)
+                params = {}
+                if re.search(r"全额", cell):
+                    params = {"mode": "full"}
+                elif [v for v in vals if v.type == "PERCENT" and v.value]:
+                    params = {"mode": "percent", "percent": next(v for v in vals if v.type == "PERCENT").value["percent"]}
+                else:
+                    amount = _cell_amount(cell)
+                    if amount is not None:
+                        params = {"mode": "fixed", "amount": amount, "currency": "CNY"}
+                        if "net" in by_col:
+                            net = _cell_amount(by_col["net"][2])
+                            if net is not None:
+                                params["net_personal_amount"] = net
+                if not params:
+                    continue
+                groups = phrase_to_groups(first)
+                out.append(_Cand("assistance", year, params, {"groups": groups} if groups else {}, span, conf, [],
+                                 order=rs))
+    return out
+
+
+def _cell_amount(cell: str) -> str | None:
+    """400 / 400元 / 每人每年资助200元 → "400"; None for anything else."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:元)?\s*", cell)
+    if m:
+        return format(Decimal(m.group(1)).normalize(), "f")
+    money = [v for v in sentence_to_values(cell) if v.type == "MONEY" and v.value]
+    if len(money) == 1 and "万" not in money[0].text and "亿" not in money[0].text:
+        return str(money[0].value["amount"])
+    return None
+
+
 # --------------------------------------------------------------------------- merge, flags, output
 
 
@@ -728,7 +890,7 @@ def _key(c: _Cand) -> tuple[Any, ...]:
     if k == "personal_contribution":
         return (k, c.year, p.get("amount"), c.conditions.get("scheme"), c.conditions.get("population"))
     if k == "fiscal_subsidy":
-        return (k, c.year, p.get("amount"), p.get("bound"))
+        return (k, c.year, p.get("amount"), p.get("bound"), c.conditions.get("population"))
     if k in ("enrollment_period", "benefit_period"):
         return (k, c.year, p.get("start"), p.get("end"))
     if k == "waiting_period":
@@ -748,7 +910,7 @@ def _conflict_key(c: _Cand) -> tuple[Any, ...] | None:
         return (c.kind, c.year, c.conditions.get("scheme"), c.conditions.get("population"),
                 c.conditions.get("paid_before"), tuple(c.conditions.get("paid_between", [])))
     if c.kind == "fiscal_subsidy":
-        return (c.kind, c.year)
+        return (c.kind, c.year, c.conditions.get("population"))
     if c.kind == "enrollment_period" and c.conditions.get("phase"):
         return (c.kind, c.year, c.conditions["phase"])
     if c.kind == "benefit_period":
@@ -801,6 +963,7 @@ def _fallback_policy_year(text: str) -> int | None:
 _BUILDERS: tuple[Callable[[_Ctx], list[_Cand]], ...] = (
     lambda ctx: _amount_rules(ctx, "CONTRIB", "personal_contribution", load_vocab("contrib_blockers")),
     lambda ctx: _amount_rules(ctx, "FISCAL", "fiscal_subsidy", load_vocab("fiscal_blockers")),
+    _listed_contributions,
     _enrollment_rules,
     _benefit_period_rules,
     _waiting_rules,
@@ -828,8 +991,14 @@ def facts_to_rules(document: NoticeDocument, norm: Normalised, doc: Any, facts: 
         py, py_inferred = _fallback_policy_year(text), True
     values = facts_to_values(facts, norm.offsets)
     sentences = text_to_sentences(text, doc, values, default_year=py)
-    ctx = _Ctx(document, norm, sentences, py, py_inferred)
-    cands: list[_Cand] = []
+    table_lines = _table_blocks(text)
+    # table rows are read as tables (header → column meaning), not as sentences
+    in_table = [sent for sent in sentences if any(s <= sent.start < e for blk in table_lines for s, e, _ in blk)]
+    ctx = _Ctx(document, norm, [s for s in sentences if s not in in_table], py, py_inferred,
+               sorted(values, key=lambda v: v.start))
+    for i, sent in enumerate(ctx.sentences):
+        sent.index = i
+    cands: list[_Cand] = _table_rules(ctx, table_lines)
     for build in _BUILDERS:
         cands += build(ctx)
     rules = []

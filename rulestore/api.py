@@ -19,13 +19,15 @@ Endpoints (all GET, all need ``Authorization: Bearer <token>`` with the scope sh
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
+from collections.abc import AsyncIterator
 from typing import Any
 
 import sqlite_utils
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, TypeAdapter
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .accounts import token_to_info
@@ -33,10 +35,11 @@ from .db import open_db
 from .errors import StoreError
 from .models import CalcResult, Change, RuleHistory, StoredRule
 
-__all__ = ["create_api_app", "error_body", "install_error_handlers", "router"]
+__all__ = ["app_from_env", "create_api_app", "error_body", "install_error_handlers", "router"]
 
 router = APIRouter(prefix="/api", tags=["rules"])
-_local = threading.local()
+_pools: dict[str, list[sqlite_utils.Database]] = {}
+_pool_lock = threading.Lock()
 
 
 class ErrorInfo(BaseModel):
@@ -63,14 +66,27 @@ def error_body(status: int, code: str, message: str, detail: Any = None) -> dict
     return {"error": {"status": status, "code": code, "message": message, "detail": detail}}
 
 
-def _db(request: Request) -> sqlite_utils.Database:
-    """One connection per worker thread and store file (SQLite connections are not shared)."""
+async def _db(request: Request) -> AsyncIterator[sqlite_utils.Database]:
+    """A pooled connection for this request.
+
+    Endpoints and dependencies are ``async def`` and query SQLite inline: each read takes well
+    under a millisecond (indexed), and hopping to the thread pool for it cost more than the
+    query (measured with scripts/bench_store.py). A connection is not tied to a thread
+    (``check_same_thread=False``); the pool guarantees one request uses it at a time.
+    """
     path = str(request.app.state.rulestore_db_path)
-    conns: dict[str, sqlite_utils.Database] = getattr(_local, "conns", None) or {}
-    _local.conns = conns
-    if path not in conns:
-        conns[path] = open_db(path, migrate=False)
-    return conns[path]
+    with _pool_lock:
+        pool = _pools.setdefault(path, [])
+        db = pool.pop() if pool else None
+    if db is None:
+        db = open_db(path, migrate=False, check_same_thread=False)
+    try:
+        yield db
+    finally:
+        if db.conn.in_transaction:  # never hand on a connection inside a transaction
+            db.conn.rollback()
+        with _pool_lock:
+            _pools[path].append(db)
 
 
 def _bearer(request: Request) -> str | None:
@@ -80,7 +96,7 @@ def _bearer(request: Request) -> str | None:
 
 
 def _scope(needed: str) -> Any:
-    def check(request: Request, db: sqlite_utils.Database = Depends(_db)) -> None:
+    async def check(request: Request, db: sqlite_utils.Database = Depends(_db)) -> None:
         if getattr(request.app.state, "rulestore_require_token", True):
             token_to_info(db, _bearer(request), needed=needed)
 
@@ -88,7 +104,7 @@ def _scope(needed: str) -> Any:
 
 
 @router.get("/rules", response_model=list[StoredRule], responses=_ERRORS, dependencies=[_scope("rules:read")])
-def api_rules(db: sqlite_utils.Database = Depends(_db), status: str | None = None, kind: str | None = None,
+async def api_rules(db: sqlite_utils.Database = Depends(_db), status: str | None = None, kind: str | None = None,
               region: str | None = Query(None, description="name or 6-digit code (rules stored for exactly it)"),
               year: int | None = None, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> Any:
     """Rule versions matching the filters (paged with limit/offset)."""
@@ -96,28 +112,68 @@ def api_rules(db: sqlite_utils.Database = Depends(_db), status: str | None = Non
     from .store import list_rules
 
     code = region_to_code(db, region, year) if region else None
-    return list_rules(db, status=status, kind=kind, region_code=code, year=year, limit=limit, offset=offset)
+    rules = list_rules(db, status=status, kind=kind, region_code=code, year=year, limit=limit, offset=offset)
+    return Response(content=_RULES_JSON.dump_json(rules), media_type="application/json")
 
 
 @router.get("/rules/{rule_id}", response_model=RuleHistory, responses=_ERRORS, dependencies=[_scope("rules:read")])
-def api_rule(rule_id: str, db: sqlite_utils.Database = Depends(_db)) -> Any:
+async def api_rule(rule_id: str, db: sqlite_utils.Database = Depends(_db)) -> Any:
     """A rule with all its versions (evidence included) and its review history."""
     from .query import rule_history
 
     return rule_history(db, rule_id)
 
 
+_RULES_JSON = TypeAdapter(list[StoredRule])
+_CACHE_SIZE = 8192
+
+
+class _AnswerCache:
+    """Serialized /api/query answers keyed by the query and the change feed's last seq.
+
+    Any write to rules appends to the change feed, so a cached answer is reused only while
+    nothing changed; the check costs one indexed MAX(seq) per request.
+    """
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> bytes | None:
+        with self._lock:
+            body = self._items.get(key)
+            if body is not None:
+                self._items.move_to_end(key)
+            return body
+
+    def put(self, key: tuple[Any, ...], body: bytes) -> None:
+        with self._lock:
+            self._items[key] = body
+            if len(self._items) > _CACHE_SIZE:
+                self._items.popitem(last=False)
+
+
+_answers = _AnswerCache()
+
+
 @router.get("/query", response_model=list[StoredRule], responses=_ERRORS, dependencies=[_scope("rules:read")])
-def api_query(region: str, year: int, db: sqlite_utils.Database = Depends(_db), kind: str | None = None,
+async def api_query(request: Request, region: str, year: int, db: sqlite_utils.Database = Depends(_db),
+              kind: str | None = None,
               as_of: str | None = Query(None, description="ISO datetime: what was approved then")) -> Any:
     """Approved rules for a region and policy year (county → city → province → national)."""
     from .query import query_rules
 
-    return query_rules(db, region, year, kind=kind, as_of=as_of)
+    (seq,) = db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()
+    key = (str(request.app.state.rulestore_db_path), seq, region, year, kind, as_of)
+    body = _answers.get(key)
+    if body is None:
+        body = _RULES_JSON.dump_json(query_rules(db, region, year, kind=kind, as_of=as_of))
+        _answers.put(key, body)
+    return Response(content=body, media_type="application/json", headers={"X-Change-Seq": str(seq)})
 
 
 @router.get("/calc", response_model=CalcResult, responses=_ERRORS, dependencies=[_scope("rules:read")])
-def api_calc(region: str, year: int, paid_on: str, db: sqlite_utils.Database = Depends(_db), group: str | None = None,
+async def api_calc(region: str, year: int, paid_on: str, db: sqlite_utils.Database = Depends(_db), group: str | None = None,
              born: str | None = None, as_of: str | None = None) -> Any:
     """The reference calculation (amount due, assistance, benefit start) from approved rules."""
     from .calc import calculate
@@ -126,7 +182,7 @@ def api_calc(region: str, year: int, paid_on: str, db: sqlite_utils.Database = D
 
 
 @router.get("/changes", response_model=list[Change], responses=_ERRORS, dependencies=[_scope("changes:read")])
-def api_changes(db: sqlite_utils.Database = Depends(_db), since: int = Query(0, ge=0),
+async def api_changes(db: sqlite_utils.Database = Depends(_db), since: int = Query(0, ge=0),
                 limit: int = Query(1000, ge=1, le=10000)) -> Any:
     """Changes after sequence number ``since`` (pass the last seq you saw)."""
     from .query import changes_since
@@ -183,3 +239,10 @@ def create_api_app(db_path: str, *, require_token: bool = True) -> FastAPI:
     app.include_router(router)
     install_error_handlers(app)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """``uvicorn --factory rulestore.api:app_from_env``: the API over ``$NOTICERULES_DB``."""
+    from .db import default_db_path
+
+    return create_api_app(default_db_path())

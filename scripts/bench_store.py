@@ -1,0 +1,237 @@
+"""Benchmark the rule store: ingest throughput, approval throughput, DB size, and /api/query
+latency under concurrent clients against a real uvicorn server on 127.0.0.1.
+
+    .venv/bin/python scripts/bench_store.py                       # 100,000 versions, 3,000 regions
+    .venv/bin/python scripts/bench_store.py --versions 5000 --regions 300 --requests 2000   # quick
+
+Data: real division codes (extractors/data/regions.tsv: provinces, cities, then counties
+until --regions), 11 rules per region and policy year (2022–2024) stated by one notice each,
+plus a second notice for some keys stating another value (conflict versions) until
+--versions is reached; every rule then gets its newest version approved. Queries pick a
+random region (mostly counties, so inheritance walks to city/province/national) and year.
+The load generator is a minimal HTTP/1.1 keep-alive client on asyncio streams (one
+connection per client, closed loop: each client sends its next request when the answer
+arrives), so its own overhead stays small next to the server's. Latency = send → last byte.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import resources
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from extractors.contract import Evidence, Extraction, NoticeDocument, Region, Rule  # noqa: E402
+from rulestore.accounts import create_token  # noqa: E402
+from rulestore.db import open_db  # noqa: E402
+from rulestore.models import Capture  # noqa: E402
+from rulestore.review import approve  # noqa: E402
+from rulestore.store import ingest_extraction  # noqa: E402
+
+YEARS = (2022, 2023, 2024)
+
+
+def _regions(n: int) -> list[tuple[str, str]]:
+    """(code, level) for n real divisions: every province and city first, then counties."""
+    rows = []
+    text = resources.files("extractors").joinpath("data/regions.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        cells = line.split("\t")
+        if cells[0] == "code":
+            continue
+        rows.append(cells)
+    placeholder = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+    order = {"province": 0, "city": 1, "county": 2}
+    rows = [r for r in rows if r[1] not in placeholder and len(r) > 2 and r[2] in order]
+    rows.sort(key=lambda r: (order[r[2]], r[0]))
+    return [(r[0], r[2]) for r in rows[:n]]
+
+
+def _rules_for(code: str, year: int, bump: int = 0) -> list[Rule]:
+    region = Region(code=code)
+
+    def rule(kind: str, params: dict, conditions: dict | None = None) -> Rule:
+        quote = f"{kind} {json.dumps(params, ensure_ascii=False)}"
+        return Rule(kind=kind, policy_year=year, region=region, params=params, conditions=conditions or {},
+                    evidence=Evidence(quote=quote, start=0, end=len(quote)), confidence=0.9)
+
+    amount = 300 + (year - 2020) * 20 + bump
+    return [
+        rule("personal_contribution", {"amount": str(amount), "currency": "CNY", "per": "person_year"},
+             {"scheme": "basic_medical", "population": "all"}),
+        rule("personal_contribution", {"amount": "10", "currency": "CNY", "per": "person_year"},
+             {"scheme": "long_term_care", "population": "试点统筹区居民"}),
+        rule("fiscal_subsidy", {"amount": str(600 + bump), "currency": "CNY", "per": "person_year", "bound": "min"}),
+        rule("enrollment_period", {"start": f"{year - 1}-10-01", "end": f"{year - 1}-12-31"}, {"phase": "concentrated"}),
+        rule("enrollment_period", {"start": f"{year}-01-01", "end": f"{year}-02-28"}, {"phase": "extended"}),
+        rule("benefit_period", {"start": f"{year}-01-01", "end": f"{year}-12-31"}),
+        rule("waiting_period", {"amount": 90, "unit": "day"}, {"applies_to": ["集中缴费期外参保的"]}),
+        rule("assistance", {"mode": "full"}, {"groups": ["特困人员"]}),
+        rule("assistance", {"mode": "fixed", "amount": "150", "net_personal_amount": str(amount - 150)},
+             {"groups": ["低保对象", "返贫致贫人口"]}),
+        rule("newborn_enrollment", {"window_amount": 90, "window_unit": "day", "benefit_from": "birth"}),
+        rule("benefit_start", {"from": "next_month_after_payment"}, {"enrollee": "first_time"}),
+    ]
+
+
+def build(db_path: Path, n_regions: int, n_versions: int) -> dict[str, float]:
+    db = open_db(db_path)
+    regions = _regions(n_regions)
+    per_doc = len(_rules_for("110000", 2024))
+    base_versions = len(regions) * len(YEARS) * per_doc
+    changing = 3  # of the 11 rules, a restating notice changes 3 values (contribution, subsidy, fixed aid)
+    extra_docs = max(0, -(-(n_versions - base_versions) // changing))
+    t0 = time.perf_counter()
+    docs = versions = 0
+    for i, (code, _) in enumerate(regions):
+        for year in YEARS:
+            text = f"{code} {year} 城乡居民基本医疗保险参保缴费通知"
+            raw = text.encode()
+            doc = NoticeDocument(source=f"https://bench.example/{code}/{year}.html", sha256="", region=Region(code=code),
+                                 policy_year=year, doc_number=f"医保发〔{year - 1}〕{i % 97 + 1}号", extractor_version="bench")
+            result = ingest_extraction(db, Extraction(document=doc, rules=_rules_for(code, year)),
+                                       capture=Capture(content=raw, source=doc.source), text=text)
+            docs += 1
+            versions += result.versions_new
+    for j in range(extra_docs):  # a later notice restating some keys with other values: conflicts
+        code, _ = regions[j % len(regions)]
+        year = YEARS[(j // len(regions)) % len(YEARS)]
+        text = f"{code} {year} 补充通知 {j}"
+        doc = NoticeDocument(source=f"https://bench.example/{code}/{year}-b{j}.html", sha256="", region=Region(code=code),
+                             policy_year=year, extractor_version="bench")
+        result = ingest_extraction(db, Extraction(document=doc, rules=_rules_for(code, year, bump=5 + j)),
+                                   capture=Capture(content=text.encode(), source=doc.source), text=text)
+        docs += 1
+        versions += result.versions_new
+    ingest_s = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    latest = db.execute("SELECT rule_id, MAX(version) FROM rule_versions GROUP BY rule_id").fetchall()
+    for rule_id, version in latest:
+        approve(db, rule_id, version=version, actor="bench")
+    approve_s = time.perf_counter() - t1
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.close()
+    return {"regions": len(regions), "documents": docs, "versions": versions, "rules": len(latest),
+            "ingest_s": ingest_s, "approve_s": approve_s}
+
+
+async def _client(host: str, port: int, token: str, paths: list[str], latencies: list[float],
+                  errors: list[str]) -> None:
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        for path in paths:
+            request = (f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+                       "Connection: keep-alive\r\n\r\n").encode()
+            t = time.perf_counter()
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head.split(b" ", 2)[1])
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            await reader.readexactly(length)
+            latencies.append(time.perf_counter() - t)
+            if status != 200:
+                errors.append(f"{status} {path}")
+    finally:
+        writer.close()
+
+
+async def _load(host: str, port: int, token: str, clients: int, paths: list[str]) -> tuple[list[float], list[str], float]:
+    latencies: list[float] = []
+    errors: list[str] = []
+    share = [paths[i::clients] for i in range(clients)]
+    t = time.perf_counter()
+    await asyncio.gather(*(_client(host, port, token, s, latencies, errors) for s in share))
+    return latencies, errors, time.perf_counter() - t
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--versions", type=int, default=100_000)
+    parser.add_argument("--regions", type=int, default=3_000)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=20_000, help="per phase (cold, warm)")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--db", help="reuse/keep this store file (built when missing)")
+    args = parser.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="bench_store_")
+    db_path = Path(args.db) if args.db else Path(tmp) / "bench.db"
+    figures: dict[str, object] = {}
+    if not db_path.exists():
+        built = build(db_path, args.regions, args.versions)
+        figures.update(built)
+        figures["ingest_versions_per_s"] = round(built["versions"] / built["ingest_s"])
+        figures["ingest_documents_per_s"] = round(built["documents"] / built["ingest_s"])
+        figures["approvals_per_s"] = round(built["rules"] / built["approve_s"])
+    figures["db_bytes"] = os.path.getsize(db_path)
+    db = open_db(db_path)
+    token = create_token(db, "bench", scopes=["rules:read"])
+    codes = [r[0] for r in db.execute("SELECT DISTINCT region_code FROM rule_versions")]
+    db.conn.close()
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "rulestore.api:app_from_env", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
+        cwd=str(Path(__file__).resolve().parents[1]), env={**os.environ, "NOTICERULES_DB": str(db_path)})
+    try:
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        rng = random.Random(7)
+        county_codes = [c for c in codes if not c.endswith("00")] or codes
+        # cold: every request a distinct (region, year) query, so the answer cache cannot help
+        distinct = [(c, y) for c in county_codes for y in YEARS]
+        rng.shuffle(distinct)
+        cold_paths = [f"/api/query?region={c}&year={y}" for c, y in distinct[:args.requests]]
+        warm_paths = [f"/api/query?region={rng.choice(county_codes)}&year={rng.choice(YEARS)}"
+                      for _ in range(args.requests)]
+        for phase, paths in (("cold", cold_paths), ("warm", warm_paths)):
+            latencies, errors, wall = asyncio.run(_load("127.0.0.1", port, token, args.clients, paths))
+            ms = [x * 1000 for x in latencies]
+            figures[phase] = {"requests": len(ms), "errors": len(errors), "p50_ms": round(statistics.median(ms), 2),
+                              "p99_ms": round(_percentile(ms, 99), 2), "mean_ms": round(statistics.fmean(ms), 2),
+                              "req_per_s": round(len(ms) / wall)}
+            if errors:
+                figures[phase]["first_errors"] = errors[:3]  # type: ignore[index]
+    finally:
+        server.terminate()
+        server.wait(10)
+    figures["clients"] = args.clients
+    figures["workers"] = args.workers
+    figures["db_path"] = str(db_path)
+    print(json.dumps(figures, indent=1, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -186,7 +186,10 @@ def queue_page(db: sqlite_utils.Database, filters: QueueFilters, after: str | No
     if pos is not None:
         where.append(f"(-{ATTENTION_SQL}, coalesce(v.confidence, 0), v.id) > (?, ?, ?)")
         args.extend([-pos[0], pos[1], pos[2]])
-    sql = f"{_ROW_SQL} WHERE {' AND '.join(where)} ORDER BY {_SORT} LIMIT ?"
+    # pick the page's ids on the sort key alone, then fetch details for those rows only
+    # (columns of an ORDER BY … LIMIT query are computed for every candidate row)
+    sql = (f"{_ROW_SQL} WHERE v.id IN (SELECT v.id FROM rule_versions v WHERE {' AND '.join(where)} "
+           f"ORDER BY {_SORT} LIMIT ?) ORDER BY {_SORT}")
     rows = [_row(r) for r in db.execute(sql, [*args, limit + 1]).fetchall()]
     more = len(rows) > limit
     rows = rows[:limit]

@@ -157,12 +157,18 @@ def _p_duration(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
 
 
 def _p_money(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
-    value, flags = V.amount_to_money(m.group("n"), _g(m, "mult") or "")
+    value, flags = V.amount_to_money(
+        m.group("n"),
+        _g(m, "mult") or "",
+        currency=_g(m, "cur") or "",
+        jiao=_g(m, "jiao") or "",
+        fen=_g(m, "fen") or "",
+    )
     return value, flags, None, None
 
 
 def _p_percent(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
-    value, flags = V.percent_to_value(m.group("n"))
+    value, flags = V.percent_to_value(m.group("n"), per_mille=bool(_g(m, "mille")))
     return value, flags, None, None
 
 
@@ -250,7 +256,7 @@ class _Compiled:
 WINDOW_BEFORE = 24
 WINDOW_AFTER = 12
 _CN_NUM = "〇零○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
-_ANCHOR_RE = re.compile(rf"\d+|百分之|[{_CN_NUM}]+(?=[^\n]{{0,2}}[年月日号元圆天周星工岁%])")
+_ANCHOR_RE = re.compile(rf"\d+|[百千]分之|半年|RMB|CNY|[{_CN_NUM}]+(?=[^\n]{{0,2}}[年月日号元圆天周星工岁%])")
 
 
 @lru_cache(maxsize=8)

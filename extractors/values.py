@@ -112,6 +112,9 @@ def _cn_integer(s: str) -> int | None:
 def cn_to_decimal(s: str) -> Decimal | None:
     """A Chinese numeral (lower-case, capital 壹贰叁 or positional 二〇二四; 点 for decimals) → Decimal."""
     s = s.strip()
+    if len(s) > 1 and s[-1] in _CN_BIG_UNITS and any(p in s for p in _CN_POINT):
+        head = cn_to_decimal(s[:-1])  # 三点八亿 = 3.8 × 10⁸
+        return None if head is None else head * _CN_BIG_UNITS[s[-1]]
     for point in _CN_POINT:
         if point in s:
             whole, _, frac = s.partition(point)
@@ -255,26 +258,49 @@ def ym_range_to_value(
     return {"start": start.isoformat(), "end": end.isoformat()}, []
 
 
-def amount_to_money(number: str, multiplier: str = "") -> tuple[dict[str, str] | None, list[str]]:
-    """"1.5" + "万" → {"amount": "15000", "currency": "CNY"}."""
+_CURRENCIES = {"": "CNY", "人民币": "CNY", "美": "USD", "港": "HKD", "欧": "EUR"}
+
+
+def amount_to_money(
+    number: str, multiplier: str = "", *, currency: str = "", jiao: str = "", fen: str = ""
+) -> tuple[dict[str, str] | None, list[str]]:
+    """"1.5" + "万" → {"amount": "15000", "currency": "CNY"}; 角/分 add tenths/hundredths.
+
+    ``currency`` is the character before 元 (美 → USD, 港 → HKD, 欧 → EUR; none → CNY).
+    """
     d = number_to_decimal(number)
     mult = _MULTIPLIERS.get(multiplier.strip())
-    if d is None or mult is None:
+    code = _CURRENCIES.get(currency.strip())
+    if d is None or mult is None or code is None:
         return None, ["corrupt"]
-    return {"amount": decimal_to_str(d * mult), "currency": "CNY"}, []
+    amount = d * mult
+    for part, scale in ((jiao, Decimal("0.1")), (fen, Decimal("0.01"))):
+        if part:
+            p = number_to_decimal(part)
+            if p is None:
+                return None, ["corrupt"]
+            amount += p * scale
+    return {"amount": decimal_to_str(amount), "currency": code}, []
 
 
-def percent_to_value(number: str) -> tuple[dict[str, str] | None, list[str]]:
-    """"60" / "六十" / "五点五" → {"percent": "60"}; over 100 is kept and flagged."""
+def percent_to_value(number: str, *, per_mille: bool = False) -> tuple[dict[str, str] | None, list[str]]:
+    """"60" / "六十" / "五点五" → {"percent": "60"}; over 100 is kept and flagged.
+
+    ``per_mille`` (千分之五) divides by ten: 千分之五 is 0.5 percent.
+    """
     d = number_to_decimal(number)
     if d is None:
         return None, ["corrupt"]
+    if per_mille:
+        d = d / 10
     flags = ["percent_over_100"] if d > 100 else []
     return {"percent": decimal_to_str(d)}, flags
 
 
 def duration_to_value(number: str, unit: str) -> tuple[dict[str, int | str] | None, list[str]]:
     """"五" + "工作日" → {"amount": 5, "unit": "working_day"}."""
+    if number == "半" and unit in ("年", "个年"):  # 半年 = six months
+        return {"amount": 6, "unit": "month"}, []
     n = _int(number)
     u = _UNITS.get(unit.replace("个", "").replace("個", ""))
     if n is None or u is None:

@@ -17,6 +17,12 @@ from .clauses import load_vocab
 
 __all__ = ["phrase_to_groups", "phrase_to_tier", "phrase_to_alternatives"]
 
+# a group's words end in a noun for people (人员, 对象, 人口, 儿童, 户 …)
+_GROUP_END = re.compile(
+    r"(?:人员|对象|人口|儿童|孤儿|老年人|残疾人|未成年人|户|学生|居民|群体|群众|子女|父母|患者|军人|职工|人群|"
+    r"成员|家庭|新生儿|人|者|生|员|童|属|范围)$"
+)
+_AFTER_GROUP = re.compile(r"参加(?:城乡)?(?:居民|基本)|参保个人缴费|个人缴费|(?<=[员象口童儿人户])(?:按|由|给予|在\d|的个人)")
 _BRACKETS = re.compile(r"[(（][^()（）]{0,60}[)）]")
 _DATES = re.compile(r"(?:在|于)?\s*\d{4}\s*年[^,，、]{0,20}?(?:前|以前|之前|后|以后|期间)(?:完成)?[^,，、]{0,20}?的")
 _SPLIT = re.compile(r"、|以及|及其他|和|及|与|，|,|；|;")
@@ -36,6 +42,12 @@ def _clean(word: str) -> str:
     word = _TRAIL.sub("", word)
     word = _TAIL_VERBS.sub("", word)
     word = _TRAIL.sub("", word)
+    # what follows the group's noun is the rule (参加居民医保的个人缴费部分, 按…, 由…)
+    m = _AFTER_GROUP.search(word)
+    if m and m.start() >= 2:
+        word = _TRAIL.sub("", word[: m.start()])
+    # a heading glued before the list (资助参保政策 特困人员) is not part of the group
+    word = word.split()[-1] if word.split() else word
     return word.strip(" 　:：")
 
 
@@ -53,7 +65,7 @@ def phrase_to_groups(phrase: str) -> list[str]:
     out: list[str] = []
     for part in _SPLIT.split(phrase):
         word = _clean(part)
-        if len(word) >= 2 and word not in out and not re.fullmatch(r"[\d年月日度]+", word):
+        if len(word) >= 2 and word not in out and _GROUP_END.search(word) and len(word) <= 40:
             out.append(word)
     return out
 

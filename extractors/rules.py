@@ -521,6 +521,8 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
         stmts: list[dict[str, Any]] = []  # {mode, pos, amount?, percent?, net?, values}
         for t in trigs:
             mode = t.attrs.get("mode")
+            if re.match(r"^\s*(?:对象|人员|范围|政策|资金)", sent.between(t.end, t.end + 3)):
+                continue  # (一)全额资助对象。 names a heading, the statement follows
             if mode == "full":
                 stmts.append({"mode": "full", "pos": t.start, "end": t.end, "flags": []})
             elif mode == "fixed":
@@ -543,7 +545,7 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
             if v.value is None:
                 continue
             before = sent.between(v.start - 14, v.start)
-            if _has_any(before, net_words):
+            if _has_any(before, net_words) or _has_any(before, load_vocab("after_assistance")):
                 stmts.append({"mode": "net", "pos": v.start, "end": v.end, "amount": v.value["amount"], "trusted": v.trusted})
             elif re.search(r"(?:资助|补助|补贴)(?:标准|金额)?\s*(?:为|是)?\s*(?:每人每年|每人|人均)?\s*$", before) or \
                     re.search(r"给予\s*(?:每人每年|每人)?\s*$", before) or \
@@ -623,7 +625,7 @@ def _group_phrase(phrase: str) -> str:
     """The group words of a phrase before an assistance statement (drop conditions and verbs)."""
     phrase = re.split(r"[；;]", phrase)[-1]
     # a conditional 在…前完成…缴费的 / 参加…的 ends the group list
-    phrase = re.sub(r"[,，]?\s*(?:在|于)[^,，]{0,30}(?:前|后|期间|以内)[^,，]{0,20}的\s*[,，]?", "", phrase)
+    phrase = re.sub(r"[,，]?\s*(?:在|于)[^,，]{0,30}(?:前|后|期间|以内)[^,，]{0,20}的\s*[,，]?", "，", phrase)
     phrase = re.sub(r"[,，]\s*\d{4}\s*年度?的?[^,，]*$", "", phrase)
     phrase = re.sub(r"[,，]?\s*(?:政府)?(?:对其|对)?\s*个人缴费部分.*$", "", phrase)
     return phrase
@@ -865,6 +867,12 @@ def _table_rules(ctx: _Ctx, blocks: list[list[_Row]]) -> list[_Cand]:
                 if not params:
                     continue
                 groups = phrase_to_groups(first)
+                same = next((c for c in out if c.kind == "assistance" and c.params == params and c.order >= block[0][0]), None)
+                if same is not None:  # 特困人员 | 全额资助 and 孤儿 | 全额资助: one rule, both rows
+                    have = same.conditions.setdefault("groups", [])
+                    have += [g for g in groups if g not in have]
+                    same.also.append(span)
+                    continue
                 out.append(_Cand("assistance", year, params, {"groups": groups} if groups else {}, span, conf, [],
                                  order=rs))
     return out
@@ -922,6 +930,14 @@ def _merge(cands: list[_Cand]) -> list[_Cand]:
     merged: dict[tuple[Any, ...], _Cand] = {}
     for c in sorted(cands, key=lambda c: c.order):
         k = _key(c)
+        if c.kind == "assistance" and k in merged:
+            # the same assistance for other groups (特困人员 全额; 70岁以上老年人 全额) is another rule
+            have, new = set(merged[k].conditions.get("groups", [])), set(c.conditions.get("groups", []))
+            n = 1
+            while k in merged and have and new and not (have & new):
+                k = _key(c) + (n,)
+                n += 1
+                have = set(merged[k].conditions.get("groups", [])) if k in merged else set()
         if k not in merged:
             merged[k] = c
             continue

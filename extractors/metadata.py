@@ -481,6 +481,11 @@ def _find_title(parsed: ParsedDocument, meta: dict[str, str], lines: list[_Line]
     wrapper = False
     chosen: _Title | None = None
     meta_title = meta.get("title", "").strip()
+    cut = re.sub(r"(?:\.{2,}|…+)$", "", meta_title)
+    if cut != meta_title:
+        # a list page's shortened title: the full one is in the text
+        full = next((t for t in body if _nows(cut) in _nows(t.text)), None)
+        meta_title = "" if full is not None else cut
     if len(_nows(meta_title)) >= 6:
         chosen = _title_from_string(meta_title, -1, -1, "meta") or _Title(-1, -1, [], _nows(meta_title), "meta")
     if body:
@@ -670,13 +675,19 @@ def _issuer_region(name: str, scores: Callable[[], Counter[str]]) -> tuple[str |
     """(code, level hint) for one issuer: the deepest division its name states, else the level
     its generic prefix names (自治区医疗保障局 → province)."""
     mentions = _regions.text_to_region_mentions(name)
+    named = {c for m in mentions for c in m.codes}
     best: str | None = None
     for m in mentions:
-        code = m.codes[0]
-        if len(m.codes) > 1:
-            # an ambiguous name (朝阳区) goes to the candidate the rest of the text supports
+        codes = list(m.codes)
+        if len(codes) > 1:
+            # an ambiguous name (鼓楼区): first the one under a division the same name states
+            # (福州市鼓楼区), else the one the rest of the text supports
+            inside = [c for c in codes if named & set(_ancestors(c)[1:])]
+            codes = inside or codes
+        code = codes[0]
+        if len(codes) > 1:
             sc = scores()
-            code = max(m.codes, key=lambda c: sum(sc.get(a, 0.0) for a in _ancestors(c)[1:-1]))
+            code = max(codes, key=lambda c: sum(sc.get(a, 0.0) for a in _ancestors(c)[1:-1]))
         if best is None or _LEVELS.index(_level(code)) > _LEVELS.index(_level(best)):
             best = code  # the deepest division the name states
     if best is not None:

@@ -401,3 +401,19 @@ def test_docstring_example_and_small_api() -> None:
 def test_issuer_named_by_level_is_completed(issuer: str, mention: str, expanded: str) -> None:
     text = f"{issuer}关于做好2024年度城乡居民医保参保工作的通知\n各有关单位：\n{mention}\n"
     assert _doc(text).issuers == [expanded]
+
+
+@pytest.mark.parametrize("issuer,code", [
+    ("福州市鼓楼区医疗保障局", "350102"),
+    ("南京市鼓楼区医疗保障局", "320106"),
+    ("徐州市鼓楼区医疗保障局", "320302"),
+])
+def test_ambiguous_district_qualified_inside_the_issuer_name(issuer: str, code: str) -> None:
+    text = f"{issuer}关于做好2024年度城乡居民医保参保工作的通知\n各街道：\n{BODY}\n{issuer}\n2023年9月1日\n"
+    assert _doc(text).region.code == code
+
+
+def test_shortened_meta_title_gives_way_to_the_full_one() -> None:
+    text = ("厦门市医疗保障局关于公布2024年度城乡居民基本医疗保险筹资标准的通知\n各区医疗保障局：\n" + BODY)
+    doc = _doc(text, meta={"标题": "厦门市医疗保障局关于公布2024年度城乡居民基本医疗..."}, fmt="html")
+    assert doc.title == "厦门市医疗保障局关于公布2024年度城乡居民基本医疗保险筹资标准的通知"

@@ -113,3 +113,18 @@ def test_openapi_schema_lists_the_endpoints(server):
     schema = httpx.get(base + "/openapi.json", timeout=10, trust_env=False).json()
     assert {"/api/rules", "/api/rules/{rule_id}", "/api/query", "/api/changes", "/api/calc"} <= set(schema["paths"])
     assert "ErrorBody" in schema["components"]["schemas"]
+
+
+def test_a_write_is_seen_by_the_next_query(server, tmp_path):
+    """Answers are cached per change-feed position: an approval must show up at once."""
+    base, tokens = server
+    first = _get(base, "/api/query", tokens["all"], region="吉林省", year=2024)
+    assert [r["params"]["amount"] for r in first.json()] == ["380"]
+    db = open_db(tmp_path / "api.db")
+    ext, cap = make_extraction("更正通知", [contribution("390")], source="https://jl.gov.cn/b.html")
+    rid = ingest_extraction(db, ext, capture=cap, text="更正通知").rule_ids[0]
+    approve(db, f"{rid}@2", actor="bob")
+    db.conn.close()
+    second = _get(base, "/api/query", tokens["all"], region="吉林省", year=2024)
+    assert [r["params"]["amount"] for r in second.json()] == ["390"]
+    assert int(second.headers["x-change-seq"]) > int(first.headers["x-change-seq"])

@@ -7,9 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractors.contract import Fact
-from extractors.facts import normalised_to_facts
+from extractors.facts import build_pipeline, normalised_to_facts
 from extractors.normalise import text_to_normalised
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -285,3 +288,36 @@ def test_seed_facts_match_gold(src: Path, gold: Path) -> None:
         a, b = norm.to_original(i, i + len(needle))
         covering = [f for f in facts if f.start < b and a < f.end]
         assert covering and all(f.flags for f in covering), needle
+
+
+# --- the pipeline's own tokenizer and sentencizer -----------------------------------
+
+_OURS = build_pipeline()
+_REF = spacy.blank("zh")  # spaCy's ChineseTokenizer, segmenter "char"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("年1a。 \n\t\u3000\r") + ["  ", "\n\n", " \n "]), max_size=40).map("".join))
+def test_char_tokenizer_matches_spacy_char_segmenter(text: str) -> None:
+    """Our linear-time tokenizer gives exactly spaCy's ChineseTokenizer(segmenter='char') tokens."""
+    ours = _OURS.make_doc(text)
+    ref = _REF.make_doc(text)
+    assert [(t.text, t.whitespace_) for t in ours] == [(t.text, t.whitespace_) for t in ref]
+    assert ours.text == text
+
+# fmt: off
+SENTENCES = [
+    ("一句。二句！三句？", ["一句。", "二句！", "三句？"]),
+    ("他说:“好。”然后走了。", ["他说:“好。”", "然后走了。"]),
+    ("标题\n正文第一句;第二句", ["标题\n", "正文第一句;", "第二句"]),
+    ("a。  b", ["a。  ", "b"]),
+    ("无标点", ["无标点"]),
+    ("。。。结束", ["。。。", "结束"]),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text,expected", SENTENCES)
+def test_sentences(text: str, expected: list[str]) -> None:
+    _, doc = normalised_to_facts(text_to_normalised(text))
+    assert [s.text_with_ws for s in doc.sents] == expected

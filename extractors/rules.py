@@ -391,7 +391,7 @@ _VARIABLE = re.compile(
     r"(?:增加|延长|加)\s*(?:变动待遇等待期\s*)?(?P<m>\d+|[一二两三])\s*个月"
 )
 _MAX = re.compile(r"(?:最长|最多|合计|累计|总计|总|最高)?\s*不(?:得)?超过\s*(?P<n>\d+|[一二三四五六七八九十两]+)\s*个月|最长\s*(?P<n2>\d+|[一二三四五六七八九十两]+)\s*个月")
-_DAYS_AFTER = re.compile(r"(?:缴费|参保)(?:之日|次日|后)?\s*起?\s*(?P<n>\d+|[一二三四五六七八九十百]+)\s*(?P<u>日|天|个月)\s*后\s*(?:开始)?\s*享受")
+_DAYS_AFTER = re.compile(r"(?:缴费|参保)(?:之日|次日|后)?\s*起?\s*(?:满)?\s*(?P<n>\d+|[一二三四五六七八九十百]+)\s*(?P<u>日|天|个月)\s*(?:后|以后)\s*(?:开始|方可|才能|即可|可)?\s*享受")
 _CN_SMALL = {"一": 1, "二": 2, "两": 2, "三": 3}
 
 
@@ -444,6 +444,14 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
             params: dict[str, Any] = {"amount": n, "unit": unit}
             pos = sent.start + days_after.start()
             year, ysrc = _year_for(ctx, sent, pos)
+            enrollee = _enrollee_of(ctx, sent)
+            if unit == "day" and enrollee:
+                # in a list of benefit starts by enrollee status (首次参保…自缴费之日起满30日后享受)
+                # the days are that status's benefit start; alone (seed 003) they read as a waiting period
+                out.append(_Cand("benefit_start", year, {"from": "days_after_payment", "days": n},
+                                 {"enrollee": enrollee}, _evidence_span(sent, pos, sent.start + days_after.end()),
+                                 _base_conf(ysrc) - 0.1, [], order=pos))
+                continue
             subject = sent.text[: days_after.start()]
             applies = _applies_phrase(subject)
             cond = {"applies_to": applies} if applies else {}
@@ -481,6 +489,18 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
         cand.order_sent = sent.index  # type: ignore[attr-defined]
         out.append(cand)
     return out
+
+
+def _enrollee_of(ctx: _Ctx, sent: Sentence) -> str | None:
+    """first_time / continuous / interrupted from the sentence or the short heading before it."""
+    words = {e: load_vocab(f"enrollee_{e}") for e in ("interrupted", "first_time", "continuous")}
+    for text in (sent.text, ctx.sentences[sent.index - 1].text if sent.index > 0 else ""):
+        found = next((e for e, ws in words.items() if _has_any(text, ws)), None)
+        if found:
+            return found
+        if text is sent.text:
+            continue
+    return None
 
 
 def _variable_params(variable: re.Match[str], mx: re.Match[str] | None) -> dict[str, Any]:
@@ -908,7 +928,7 @@ def _key(c: _Cand) -> tuple[Any, ...]:
     if k == "newborn_enrollment":
         return (k, c.year)
     if k == "benefit_start":
-        return (k, c.year, p.get("from"))
+        return (k, c.year, p.get("from"), p.get("days"))
     return (k, c.year, p.get("percent"), p.get("bound"), tuple(c.conditions.get("groups", [])))
 
 

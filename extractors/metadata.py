@@ -770,24 +770,40 @@ _CITATION = re.compile(r"《[^》]{0,120}》|〔\d{4}〕|\[\d{4}\]")
 
 
 def _find_policy_year(title: str | None, content: str, published: str | None) -> int | None:
-    """The insurance year governed: ``N年度`` in the title, else ``N年城乡居民…`` in the title,
-    else the year most often written ``N年度`` in the text (citations excluded); a year more than
-    one before or two after publication is not taken from the text."""
-    for pattern in (_YEAR_DU, _YEAR_SCHEME):
-        if title:
-            m = pattern.search(title)
-            if m:
-                return int(m[1])
+    """The insurance year governed.
+
+    ``N年度`` in the title; else the year most often written ``N年度`` in the text (citations
+    excluded; a year more than one before or two after publication is not taken); else
+    ``N年城乡居民…`` in the title or text. A title's ``N年`` without 度 names the campaign year
+    (关于做好2024年城乡居民医保集中参保缴费工作的通知, issued 2024-09): when the text says
+    ``N+1年度`` at least twice, that is the year governed.
+    """
+    if title:
+        m = _YEAR_DU.search(title)
+        if m:
+            return int(m[1])
     plain = _CITATION.sub(" ", content)
     pub_year = int(published[:4]) if published else None
-    for pattern in (_YEAR_DU, _YEAR_SCHEME):
+
+    def counted(pattern: re.Pattern[str]) -> Counter[int]:
         years = Counter(int(y) for y in pattern.findall(plain))
         if pub_year is not None:
             years = Counter({y: n for y, n in years.items() if pub_year - 1 <= y <= pub_year + 2})
-        if years:
-            top = max(years.values())
-            return max(y for y, n in years.items() if n == top)  # a tie goes to the later year
-    return None
+        return years
+
+    def top(years: Counter[int]) -> int:
+        best = max(years.values())
+        return max(y for y, n in years.items() if n == best)  # a tie goes to the later year
+
+    du = counted(_YEAR_DU)
+    m = _YEAR_SCHEME.search(title or "")
+    if m:
+        title_year = int(m[1])
+        return title_year + 1 if du.get(title_year + 1, 0) >= 2 and du.get(title_year + 1, 0) > du.get(title_year, 0) else title_year
+    if du:
+        return top(du)
+    scheme = counted(_YEAR_SCHEME)
+    return top(scheme) if scheme else None
 
 
 # --- script ------------------------------------------------------------------------------------------------

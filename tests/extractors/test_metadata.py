@@ -417,3 +417,9 @@ def test_shortened_meta_title_gives_way_to_the_full_one() -> None:
     text = ("厦门市医疗保障局关于公布2024年度城乡居民基本医疗保险筹资标准的通知\n各区医疗保障局：\n" + BODY)
     doc = _doc(text, meta={"标题": "厦门市医疗保障局关于公布2024年度城乡居民基本医疗..."}, fmt="html")
     assert doc.title == "厦门市医疗保障局关于公布2024年度城乡居民基本医疗保险筹资标准的通知"
+
+
+def test_campaign_year_in_title_vs_insurance_year_in_text() -> None:
+    text = ("关于做好2024年城乡居民医保集中参保缴费工作的通知\n各县（区）医疗保障局：\n"
+            "2025年度居民医保集中参保期为2024年9月1日至12月31日。2025年度个人缴费标准为每人每年400元。\n")
+    assert _doc(text).policy_year == 2025

@@ -29,7 +29,8 @@ from .errors import FetchError, InputNotFound, InputTooLarge, IngestError
 from .parse import bytes_to_parsed
 from .settings import Settings, settings_from_env
 
-__all__ = ["IngestReport", "source_to_capture", "source_to_store", "sources_to_store"]
+__all__ = ["IngestReport", "capture_to_stored", "source_to_capture", "source_to_store", "sources_to_store",
+           "store_to_reextracted"]
 
 
 @dataclass
@@ -77,20 +78,52 @@ def source_to_capture(source: str, settings: Settings | None = None) -> Capture:
     return Capture(content=path.read_bytes(), source=source, fetched_at=now_iso())
 
 
-def source_to_store(db: sqlite_utils.Database, source: str, settings: Settings | None = None) -> IngestResult:
-    """Capture, parse, extract and store one input; raises IngestError / StoreError naming it."""
-    capture = source_to_capture(source, settings)
+def capture_to_stored(db: sqlite_utils.Database, capture: Capture) -> IngestResult:
+    """Parse, extract and store bytes already fetched (the crawler's entry point).
+
+    A no-op (``skipped``) when these bytes went through this extractor version before.
+    """
     sha = hashlib.sha256(capture.content).hexdigest()
     # the cheap check first: the same bytes through this extractor are already stored
     row = db.execute("SELECT id, source_version FROM documents WHERE sha256 = ? AND extractor_version = ?",
                      [sha, EXTRACTOR_VERSION]).fetchone()
     if row is not None:
-        return IngestResult(source=source, sha256=sha, document_id=row[0], skipped=True, source_version=row[1])
-    parsed = bytes_to_parsed(capture.content, source=source, content_type=capture.content_type)
+        return IngestResult(source=capture.source, sha256=sha, document_id=row[0], skipped=True, source_version=row[1])
+    parsed = bytes_to_parsed(capture.content, source=capture.source, content_type=capture.content_type)
     extraction = parsed_to_extraction(parsed)
     if extraction.document.extractor_version is None:
         extraction.document.extractor_version = EXTRACTOR_VERSION
     return ingest_extraction(db, extraction, capture=capture, text=parsed.text)
+
+
+def source_to_store(db: sqlite_utils.Database, source: str, settings: Settings | None = None) -> IngestResult:
+    """Capture, parse, extract and store one input; raises IngestError / StoreError naming it."""
+    return capture_to_stored(db, source_to_capture(source, settings))
+
+
+def store_to_reextracted(db: sqlite_utils.Database) -> IngestReport:
+    """Run the current extractor over every stored capture it has not seen yet.
+
+    Values the new extractor states again only gain nothing (same capture, same span) or a
+    new span; changed values become new proposed versions flagged conflict: only the changes
+    go back to review. The capture's original fetch time and headers stay in ``fetches``.
+    """
+    report = IngestReport()
+    rows = db.execute("SELECT c.sha256, c.first_source, c.content_type FROM captures c WHERE EXISTS "
+                      "(SELECT 1 FROM documents d WHERE d.sha256 = c.sha256) AND NOT EXISTS "
+                      "(SELECT 1 FROM documents d WHERE d.sha256 = c.sha256 AND d.extractor_version = ?) "
+                      "ORDER BY c.first_fetched_at", [EXTRACTOR_VERSION]).fetchall()
+    for sha, source, content_type in rows:
+        (content,) = db.execute("SELECT content FROM captures WHERE sha256 = ?", [sha]).fetchone()
+        try:
+            parsed = bytes_to_parsed(content, source=source, content_type=content_type)
+            extraction = parsed_to_extraction(parsed)
+            if extraction.document.extractor_version is None:
+                extraction.document.extractor_version = EXTRACTOR_VERSION
+            report.results.append(ingest_extraction(db, extraction, text=parsed.text))
+        except Exception as exc:  # noqa: BLE001 - one capture's failure is reported, the rest go on
+            report.failures.append((source, f"{source}: {type(exc).__name__}: {exc}"))
+    return report
 
 
 def sources_to_store(sources: Iterable[str], *, db_path: str | Path,

@@ -98,6 +98,25 @@ def ingest_command(sources: tuple[str, ...], db_path: str | None) -> None:
         sys.exit(1)
 
 
+@click.command("reextract")
+@_db_option
+def reextract_command(db_path: str | None) -> None:
+    """Run the current extractor over stored captures; changed values go back to review.
+
+    Example: noticerules reextract --db rules.db
+    """
+    from ingest.pipeline import store_to_reextracted
+
+    with _store(db_path) as db:
+        report = store_to_reextracted(db)
+    for r in report.results:
+        click.echo(f"{r.source}: document {r.document_id}, {r.versions_new} new versions, {r.conflicts} conflicts")
+    for _, message in report.failures:
+        click.echo(f"error: {message}", err=True)
+    if report.failures:
+        sys.exit(1)
+
+
 # ---- rules ---------------------------------------------------------------------------------
 
 @click.group("rules")
@@ -524,7 +543,7 @@ def tokens_list(db_path: str | None) -> None:
 
 
 def register(group: click.Group) -> None:
-    for command in (ingest_command, rules_group, query_command, changes_command, export_command, calc_command,
+    for command in (ingest_command, reextract_command, rules_group, query_command, changes_command, export_command, calc_command,
                     db_group, users_group, tokens_group):
         group.add_command(command)
 

@@ -129,3 +129,20 @@ def test_a_failing_write_leaves_nothing_behind(db):
         ingest_extraction(db, ext, capture=cap, text="坏")
     for table in ("captures", "documents", "rules", "rule_versions", "evidence", "changes"):
         assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table
+
+
+def test_reextract_runs_the_current_extractor_over_old_captures(db):
+    """A capture stored by an older extractor version is extracted again; the same bytes twice are not."""
+    from pathlib import Path
+
+    from extractors.version import EXTRACTOR_VERSION
+    from ingest.pipeline import store_to_reextracted
+
+    text = (Path(__file__).resolve().parents[2] / "corpus" / "seeds" / "004_dc74051e39256895.txt").read_text("utf-8")
+    ext, cap = make_extraction(text, [contribution("380")], source="004.txt")  # extractor "test-1"
+    ingest_extraction(db, ext, capture=cap, text=text)
+    report = store_to_reextracted(db)
+    assert report.ok and len(report.results) == 1
+    assert {r[0] for r in db.execute("SELECT extractor_version FROM documents")} == {"test-1", EXTRACTOR_VERSION}
+    assert db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 1
+    assert store_to_reextracted(db).results == []

@@ -9,7 +9,8 @@ the notice body, one paragraph per line. Body lines starting with ``|`` form a t
 ``|``); a line ``#`` + text is a heading; a line ``@page`` forces a page break (PDF only).
 The header's ``format`` says what to build:
 
-- ``html-gov``    a government-site page (nav, breadcrumbs, 索引号… metadata table, #zoom body, footer)
+- ``html-gov``    a government-site page (nav, breadcrumbs, 索引号… metadata table, #zoom body, footer);
+                  ``layout: br`` puts the body in one layout-table cell split by <br> (old CMS pages)
 - ``html-repost`` a repost site's page whose wrapper (<title>, site headline) is the ``wrapper`` key
 - ``html-plain``  a plain page (procurement portals and the like)
 - ``pdf``         an A4 PDF (reportlab, WenQuanYi Zen Hei subfont 0), ``header`` key = running header
@@ -129,6 +130,11 @@ def source_to_txt(src: Source) -> bytes:
 # ---------------------------------------------------------------- html
 
 def _html_body(src: Source, raw_html: bool) -> str:
+    if src.one("layout", "p") == "br":
+        # old CMS pages: the whole body in one layout-table cell, lines split by <br>
+        lines = [str(v) if raw_html else html.escape(str(v)) for k, v in _blocks(src.body) if k in ("p", "h")]
+        cell = "<br />\n&nbsp;&nbsp;&nbsp;&nbsp;".join(lines)
+        return f'<table width="100%" border="0" cellspacing="0" cellpadding="0"><tr><td class="bt_content">\n{cell}\n</td></tr></table>'
     parts: list[str] = []
     for kind, value in _blocks(src.body):
         if kind == "table":

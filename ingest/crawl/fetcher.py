@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,10 @@ __all__ = ["FetchResult", "Fetcher", "robots_bytes_to_text"]
 
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
+# Added to every per-host interval: the server reads our request a few ms after we mark it
+# sent, and that jitter must not make two requests look closer than 1/rate from its side
+# (measured: ≤ 4 ms on loopback with 200 hosts).
+_GUARD_SECONDS = 0.005
 _DENY_ALL = Protego.parse("User-agent: *\nDisallow: /\n")
 _ALLOW_ALL = Protego.parse("")
 
@@ -98,7 +103,7 @@ class _HostGate:
     async def take_turn(self) -> None:
         await self._turn.acquire()
         try:
-            while (delay := self._last_start + self.interval - time.monotonic()) > 0:
+            while (delay := self._last_start + self.interval + _GUARD_SECONDS - time.monotonic()) > 0:
                 await asyncio.sleep(delay)
         except BaseException:
             self._turn.release()
@@ -131,7 +136,9 @@ class Fetcher:
         self.politeness = politeness
         self.allowed = allowed
         self._transport = transport
-        self._client: httpx.AsyncClient | None = None
+        self._clients: dict[str, httpx.AsyncClient] = {}
+        self._ssl: ssl.SSLContext | None = None
+        self._open = False
         self._global = asyncio.Semaphore(politeness.global_concurrency)
         self._gates: dict[str, _HostGate] = {}
         self._robots: dict[str, Protego] = {}
@@ -140,24 +147,36 @@ class Fetcher:
         self.request_log: dict[str, list[float]] | None = {} if record else None
 
     async def __aenter__(self) -> Fetcher:
-        p = self.politeness
-        limits = httpx.Limits(
-            max_connections=p.global_concurrency, max_keepalive_connections=min(p.global_concurrency, 100)
-        )
-        self._client = httpx.AsyncClient(
-            headers={"User-Agent": p.user_agent, "Accept-Language": "zh-CN,zh;q=0.9"},
-            timeout=httpx.Timeout(p.timeout),
-            follow_redirects=False,
-            limits=limits,
-            transport=self._transport,
-            trust_env=False,  # never route the crawl through a proxy from the environment
-        )
+        self._ssl = httpx.create_ssl_context()  # built once: a context per client costs ~ms each
+        self._open = True
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        self._open = False
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
+
+    def _client_for(self, host: str) -> httpx.AsyncClient:
+        # One small client per host: httpcore matches requests to connections by scanning the
+        # whole pool, which went quadratic with one 256-connection pool over 200 hosts (the
+        # benchmark spent 60 % of its time there); per-host pools of host_concurrency stay cheap.
+        assert self._open, "use `async with Fetcher(...)`"
+        key = host if self._transport is None else ""
+        client = self._clients.get(key)
+        if client is None:
+            p = self.politeness
+            size = p.host_concurrency if self._transport is None else p.global_concurrency
+            client = self._clients[key] = httpx.AsyncClient(
+                headers={"User-Agent": p.user_agent, "Accept-Language": "zh-CN,zh;q=0.9"},
+                timeout=httpx.Timeout(p.timeout),
+                follow_redirects=False,
+                limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
+                transport=self._transport,
+                verify=self._ssl if self._ssl is not None else True,
+                trust_env=False,  # never route the crawl through a proxy from the environment
+            )
+        return client
 
     # -- politeness ---------------------------------------------------------------
 
@@ -272,7 +291,7 @@ class Fetcher:
         return delay
 
     async def _request_once(self, url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
-        assert self._client is not None, "use `async with Fetcher(...)`"
+        client = self._client_for(_host_key(url))
         p = self.politeness
         host = _host_key(url)
         gate = self._gate(host)
@@ -297,7 +316,7 @@ class Fetcher:
             try:
                 # httpx's timeout is per read; this caps a server that drips bytes forever.
                 async with asyncio.timeout(p.timeout * 3):
-                    async with self._client.stream("GET", url, headers=headers, extensions={"trace": trace}) as resp:
+                    async with client.stream("GET", url, headers=headers, extensions={"trace": trace}) as resp:
                         end()
                         resp_headers = {k.lower(): v for k, v in resp.headers.items()}
                         declared = resp_headers.get("content-length", "")

@@ -101,18 +101,19 @@ class FixtureServer:
                 return
 
             def do_GET(self) -> None:
-                arrived = time.monotonic()
+                # logged on arrival (status filled in just before the answer goes out), so a
+                # test reading the log right after the client returns sees every request
                 path = unquote(urlsplit(self.path).path)
+                self._hit = Hit(alias, path, time.monotonic(), dict(self.headers.items()), 0)
                 with site._lock:
+                    site.hits.append(self._hit)
                     site.in_flight[alias] = site.in_flight.get(alias, 0) + 1
                     site.max_in_flight[alias] = max(site.max_in_flight.get(alias, 0), site.in_flight[alias])
                 try:
-                    status = self._answer(path)
+                    self._answer(path)
                 finally:
                     with site._lock:
                         site.in_flight[alias] -= 1
-                with site._lock:
-                    site.hits.append(Hit(alias, path, arrived, dict(self.headers.items()), status))
 
             def _answer(self, path: str) -> int:
                 route = site.routes.get((alias, path))
@@ -133,6 +134,7 @@ class FixtureServer:
 
             def _send(self, status: int, body: bytes, ctype: str | None, headers: dict[str, str],
                       length: bool = True) -> int:
+                self._hit.status = status
                 try:
                     self.send_response(status)
                     if ctype:

@@ -70,20 +70,18 @@ def _regex_step(
     pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]
 ) -> Callable[[str, list[int], list[int]], _State]:
     """A step that replaces each match; replacement chars map to the whole matched span
-    (or one to one when the replacement has the match's length)."""
+    (or one to one when the replacement has the match's length). The pattern must not
+    match the empty string."""
 
     def step(text: str, starts: list[int], ends: list[int]) -> _State:
-        if pattern.search(text) is None:
+        edits = [(m.start(), m.end(), r) for m in pattern.finditer(text) if (r := repl(m)) != m.group()]
+        if not edits:
             return text, starts, ends
         out: list[str] = []
         ns: list[int] = []
         ne: list[int] = []
         pos = 0
-        for m in pattern.finditer(text):
-            a, b = m.span()
-            r = repl(m)
-            if a == b and not r:
-                continue
+        for a, b, r in edits:
             out.append(text[pos:a])
             ns.extend(starts[pos:a])
             ne.extend(ends[pos:a])
@@ -92,13 +90,9 @@ def _regex_step(
                 if len(r) == b - a:
                     ns.extend(starts[a:b])
                     ne.extend(ends[a:b])
-                elif b > a:
+                else:
                     ns.extend([starts[a]] * len(r))
                     ne.extend([ends[b - 1]] * len(r))
-                else:  # pure insertion: anchor on the next char
-                    anchor = starts[a] if a < len(starts) else (ends[-1] if ends else 0)
-                    ns.extend([anchor] * len(r))
-                    ne.extend([anchor] * len(r))
             pos = b
         out.append(text[pos:])
         ns.extend(starts[pos:])
@@ -129,8 +123,9 @@ _BLOCK_TAGS = {"br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6",
 _HTML_RE = re.compile(
     r"</?([a-zA-Z][a-zA-Z0-9]{0,10})(?:\s[^<>\n]{0,200})?/?>"  # a tag
     r"|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});"  # an entity
-    # a closing tag whose "<" was eaten by mojibake ("院??稍?/span>")
-    r"|(?<![<\w])/(span|font|p|div|strong|em|a|b)>"
+    # a closing tag whose "<" was eaten by mojibake ("院??稍?/span>"); with "<" the
+    # first branch matched already (no look-behind here: it would slow every position)
+    r"|/(span|font|p|div|strong|em|a|b)>"
 )
 
 
@@ -154,7 +149,7 @@ def _html_repl(m: re.Match[str]) -> str:
 # look-behind: mojibake often eats the character itself ("當?shù)剞r", "?,F(xiàn)將").
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _PINYIN_RE = re.compile(
-    r"(?:[(（]|(?<=[?\ufffd]))"  # "當?shù)剞": the "(" itself can be lost to the filler
+    r"(?:(?P<q>[?\ufffd])|[(（])"  # "當?shù)剞": the "(" itself can be lost to the filler
     r"(?=[a-zü" + _TONED + r"]{0,6}[" + _TONED + r"])[a-zü" + _TONED + r"]{1,7}[)）]"
 )
 
@@ -162,16 +157,28 @@ _PINYIN_RE = re.compile(
 _FULLWIDTH = {c: c - 0xFEE0 for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
 _FULLWIDTH[0xFF05] = ord("%")
 _FULLWIDTH_DOT_RE = re.compile(r"(?<=\d)．(?=\d)")
+_HAS_FULLWIDTH_RE = re.compile("[\uff05\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 
 # 6. ? filler -------------------------------------------------------------------------------
 _FILLER_RE = re.compile(r"[?\ufffd]+")
 
 # 7. spaces inside numbers, dates, document numbers ------------------------------------------
-_NUMSPACE_RE = re.compile(
-    r"(?<=[年月〔\[【［(（第〕\]】］)）])[ \t]+(?=\d)"
-    r"|(?<=\d)[ \t]+(?=[年月日号號元%〕\]】］)）万亿个個])"
-    r"|(?<=[〔\[【［])[ \t]+(?=\d)"
-)
+_SPACE_RUN_RE = re.compile(r"[ \t]+")
+_NUM_BEFORE_SPACE = set("0123456789年月〔[【［(（第〕]】］)）")  # then a digit after the space
+_AFTER_DIGIT_SPACE = set("年月日号號元%〕]】］)）万亿个個")  # after "<digit><space>"
+
+
+def _numspace_repl(m: re.Match[str]) -> str:
+    """Drop a space run between a digit and a unit/bracket, or a date/bracket char and a digit."""
+    text, a, b = m.string, m.start(), m.end()
+    if a == 0 or b >= len(text):
+        return m.group()
+    before, after = text[a - 1], text[b]
+    if after.isdigit() and after.isascii() and before in _NUM_BEFORE_SPACE and not before.isdigit():
+        return ""
+    if before.isdigit() and before.isascii() and after in _AFTER_DIGIT_SPACE:
+        return ""
+    return m.group()
 
 
 @lru_cache(maxsize=1)
@@ -200,11 +207,11 @@ def _t2s_preserving(text: str) -> str:
 _STEPS: tuple[tuple[str, Callable[[str, list[int], list[int]], _State]], ...] = (
     ("clean", _regex_step(_CLEAN_RE, _clean_repl)),
     ("html", _regex_step(_HTML_RE, _html_repl)),
-    ("pinyin", _regex_step(_PINYIN_RE, lambda m: "")),
+    ("pinyin", _regex_step(_PINYIN_RE, lambda m: m.group("q") or "")),
 )
 _LATE_STEPS: tuple[tuple[str, Callable[[str, list[int], list[int]], _State]], ...] = (
     ("filler", _regex_step(_FILLER_RE, lambda m: " ")),
-    ("numspace", _regex_step(_NUMSPACE_RE, lambda m: "")),
+    ("numspace", _regex_step(_SPACE_RUN_RE, _numspace_repl)),
 )
 
 
@@ -220,7 +227,11 @@ def text_to_normalised(text: str) -> Normalised:
             changed.append(name)
         cur = new
     # length-preserving steps
-    new = _FULLWIDTH_DOT_RE.sub(".", cur.translate(_FULLWIDTH))
+    new = cur
+    if _HAS_FULLWIDTH_RE.search(cur):
+        new = cur.translate(_FULLWIDTH)
+        if "．" in new:
+            new = _FULLWIDTH_DOT_RE.sub(".", new)
     if new != cur:
         changed.append("fullwidth")
     cur = new

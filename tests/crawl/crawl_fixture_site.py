@@ -26,6 +26,7 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering (slow server / timeout)
     etag: str | None = None  # answer 304 to a matching If-None-Match
+    last_modified: str | None = None  # answer 304 to an equal If-Modified-Since
     send_length: bool = True  # False: no Content-Length, body until close
     fail_first: int = 0  # answer 500 to the first N requests, then normally
     calls: int = 0
@@ -126,10 +127,14 @@ class FixtureServer:
                     return self._send(500, b"temporarily broken", "text/plain", {})
                 if route.etag and self.headers.get("If-None-Match") == route.etag:
                     return self._send(304, b"", None, {"ETag": route.etag})
+                if route.last_modified and self.headers.get("If-Modified-Since") == route.last_modified:
+                    return self._send(304, b"", None, {"Last-Modified": route.last_modified})
                 body = route.body() if callable(route.body) else route.body
                 headers = dict(route.headers)
                 if route.etag:
                     headers["ETag"] = route.etag
+                if route.last_modified:
+                    headers["Last-Modified"] = route.last_modified
                 return self._send(route.status, body, route.content_type, headers, length=route.send_length)
 
             def _send(self, status: int, body: bytes, ctype: str | None, headers: dict[str, str],

@@ -161,12 +161,14 @@ def test_cli_crawl_start_url_with_link_pattern_and_max_pages(server: FixtureServ
     db = tmp_path / "adhoc.db"
     start = server.url("main", "/list/index.html")
     result = CliRunner().invoke(main, ["crawl", start, "--link-pattern", r"/art/2024/n\d\.html$", "--max-pages", "3",
-                                       "--db", str(db), "--json"])
+                                       "--db", str(db), "--json", "--progress"])
     assert result.exit_code == 0, result.output
     (report,) = json.loads(result.stdout)
     assert report["site"] == "adhoc:" + server.netloc("main")
     assert report["fetched"] == 3 and report["new_documents"] == 2  # listing + n1 + n2; attachments left queued
     assert report["pending"] >= 1
+    progress = [line for line in result.stderr.splitlines() if line.startswith("[adhoc:")]
+    assert len(progress) == 3 and "fetched 3" in progress[-1]  # one counter line per page
 
 
 @pytest.mark.parametrize(

@@ -136,6 +136,15 @@ def test_conditional_get_with_etag(server: FixtureServer) -> None:
     assert server.hits_for("main", "/n.html")[1].headers["If-None-Match"] == '"v1"'
 
 
+def test_conditional_get_with_last_modified(server: FixtureServer) -> None:
+    stamp = "Fri, 08 Sep 2023 02:00:00 GMT"
+    server.add("main", "/m.html", Route(b"notice", last_modified=stamp))
+    (first,) = _fetch(server, [server.url("main", "/m.html")])
+    (second,) = _fetch(server, [server.url("main", "/m.html")], last_modified=first.headers["last-modified"])
+    assert first.status == 200 and second.status == 304
+    assert server.hits_for("main", "/m.html")[1].headers["If-Modified-Since"] == stamp
+
+
 def test_politeness_rate_and_concurrency_per_host_measured_at_server(server: FixtureServer) -> None:
     rate = 5.0  # at most one request start every 0.2 s per host
     for alias in ("main", "files"):

@@ -151,8 +151,23 @@ def _html_body(src: Source, raw_html: bool) -> str:
     return "\n".join(parts)
 
 
+# the page chrome's own words; a traditional-script page (``labels: traditional``) gets them in
+# traditional characters, as sites' 繁體版 do (and Big5 cannot encode the simplified ones)
+_LABELS = {
+    "simplified": {"here": "当前位置", "you": "您的位置", "time": "发布时间", "source": "来源", "font": "字体",
+                   "print": "打印", "hint": "请输入关键字", "search": "搜索", "related": "相关链接", "stats": "统计代码",
+                   "keywords": "城乡居民医保", "editor": "编辑", "when": "时间", "reads": "阅读",
+                   "share": "分享到:微信 微博 QQ空间"},
+    "traditional": {"here": "當前位置", "you": "您的位置", "time": "發佈時間", "source": "來源", "font": "字體",
+                    "print": "列印", "hint": "請輸入關鍵字", "search": "搜尋", "related": "相關連結", "stats": "統計代碼",
+                    "keywords": "城鄉居民醫保", "editor": "編輯", "when": "時間", "reads": "閱讀",
+                    "share": "分享到:微信 微博 QQ空間"},
+}
+
+
 def source_to_html(src: Source) -> bytes:
     encoding = src.one("encoding", "utf-8")
+    lab = _LABELS[src.one("labels", "simplified")]
     charset = src.one("charset", encoding)
     raw_html = src.one("raw-html", "no") == "yes"
     title = src.one("title")
@@ -174,13 +189,13 @@ def source_to_html(src: Source) -> bytes:
                 continue
             cells.append("<tr>" + "".join(f"<th>{esc(k)}:</th><td>{esc(v)}</td>" for k, v in pair) + "</tr>")
         meta = '<table class="xxgk_table" width="100%">\n' + "\n".join(cells) + "\n</table>"
-        main = f"""<div class="position">当前位置:{crumbs}</div>
+        main = f"""<div class="position">{lab["here"]}:{crumbs}</div>
 <div class="xxgk_info">
 {meta}
 </div>
 <div class="article">
 <h1 class="article_title">{esc(title)}</h1>
-<div class="article_info">发布时间:{esc(src.one("date", ""))}&nbsp;&nbsp;来源:{esc(src.one("source", ""))}&nbsp;&nbsp;【字体:<a href="#">大</a> <a href="#">中</a> <a href="#">小</a>】&nbsp;&nbsp;<a href="javascript:window.print()">打印</a></div>
+<div class="article_info">{lab["time"]}:{esc(src.one("date", ""))}&nbsp;&nbsp;{lab["source"]}:{esc(src.one("source", ""))}&nbsp;&nbsp;【{lab["font"]}:<a href="#">大</a> <a href="#">中</a> <a href="#">小</a>】&nbsp;&nbsp;<a href="javascript:window.print()">{lab["print"]}</a></div>
 <div id="zoom" class="TRS_Editor">
 {body}
 </div>
@@ -189,20 +204,20 @@ def source_to_html(src: Source) -> bytes:
         page_title = f"{title}_{src.one('site')}"
     elif fmt == "html-repost":
         wrapper = src.one("wrapper")
-        main = f"""<div class="position">您的位置:{crumbs}</div>
+        main = f"""<div class="position">{lab["you"]}:{crumbs}</div>
 <div class="news_head"><h1>{esc(wrapper)}</h1>
-<div class="news_info">来源:{esc(src.one("source", ""))} &nbsp; 编辑:{esc(src.one("editor", ""))} &nbsp; 时间:{esc(src.one("date", ""))} &nbsp; 阅读:<span id="hits">3721</span></div></div>
+<div class="news_info">{lab["source"]}:{esc(src.one("source", ""))} &nbsp; {lab["editor"]}:{esc(src.one("editor", ""))} &nbsp; {lab["when"]}:{esc(src.one("date", ""))} &nbsp; {lab["reads"]}:<span id="hits">3721</span></div></div>
 <div class="news_content">
 <p class="summary">{esc(src.one("summary", ""))}</p>
 <p style="text-align:center"><strong>{esc(title)}</strong></p>
 {body}
 </div>
-<div class="share">分享到:微信 微博 QQ空间</div>"""
+<div class="share">{lab["share"]}</div>"""
         page_title = f"{wrapper}-{src.one('site')}"
     else:
         main = f"""<div class="position">{crumbs}</div>
 <div class="detail"><h2 class="title">{esc(title)}</h2>
-<div class="info">发布时间:{esc(src.one("date", ""))}</div>
+<div class="info">{lab["time"]}:{esc(src.one("date", ""))}</div>
 <div class="vF_detail_content">
 {body}
 </div></div>"""
@@ -212,17 +227,17 @@ def source_to_html(src: Source) -> bytes:
 <head>
 <meta http-equiv="Content-Type" content="text/html; charset={charset}" />
 <title>{esc(page_title)}</title>
-<meta name="keywords" content="{esc(src.one('keywords', '城乡居民医保'))}" />
+<meta name="keywords" content="{esc(src.one('keywords', lab['keywords']))}" />
 <link rel="stylesheet" type="text/css" href="/css/style.css" />
 <script type="text/javascript" src="/js/jquery.min.js"></script>
-<script type="text/javascript">var _hmt = _hmt || []; /* 统计代码 */</script>
+<script type="text/javascript">var _hmt = _hmt || []; /* {lab["stats"]} */</script>
 </head>
 <body>
 <div class="top"><div class="logo"><a href="/">{site}</a></div>
-<div class="search"><form action="/search"><input type="text" name="q" value="请输入关键字" /><input type="submit" value="搜索" /></form></div></div>
+<div class="search"><form action="/search"><input type="text" name="q" value="{lab["hint"]}" /><input type="submit" value="{lab["search"]}" /></form></div></div>
 <div class="nav"><ul>{nav}</ul></div>
 {main}
-<div class="related"><h3>相关链接</h3><ul>{related}</ul></div>
+<div class="related"><h3>{lab["related"]}</h3><ul>{related}</ul></div>
 <div class="footer">
 {footer}
 </div>

@@ -246,3 +246,15 @@ def test_malformed_source_names_the_file(tmp_path: Path) -> None:
     bad.write_text("format: txt\nencoding: big5\n---\n简体字这个\n", encoding="utf-8")
     with pytest.raises(build_corpus.CorpusSourceError, match="big5"):
         build_corpus.source_to_bytes(build_corpus.path_to_source(bad))
+
+
+def test_big5_html_declares_big5_and_carries_traditional_chrome() -> None:
+    big5 = [s for s in SOURCES if s.format.startswith("html") and s.one("encoding") == "big5"]
+    assert big5, "no Big5 html notice"
+    for src in big5:
+        raw = (OWN / src.out_name).read_bytes()
+        assert _declared_charset(raw) == "big5"
+        with pytest.raises(UnicodeDecodeError):
+            raw.decode("utf-8")
+        text = raw.decode("big5")
+        assert src.one("title") in text and "當前位置" in text

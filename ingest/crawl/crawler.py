@@ -191,8 +191,10 @@ class _Run:
             if index == 0:
                 self.state.add_listed(self.run, len(page.items))
             go_on = page.next_url and page.items and index + 1 < pag.max_pages
-            if go_on and pag.stop_at_seen and any(seen):
-                go_on = False  # newest first: the rest was seen in an earlier run
+            if go_on and pag.stop_at_seen and seen[-1]:
+                # Newest first: when the oldest notice on this page was seen in an earlier run,
+                # every later page is older still. (Not any(seen): sites pin old notices on top.)
+                go_on = False
             if go_on and page.next_url:
                 queued.append(self.state.enqueue(self.site.name, page.next_url, kind="listing", run=self.run,
                                                  parent=row.url, page_index=index + 1, revisit=True))

@@ -81,7 +81,9 @@ class Pagination(_Strict):
     )
     first_n: int = Field(1, ge=0, description="{n} of the second listing page (index.html, index_1.html, …)")
     max_pages: int = Field(20, ge=1, le=10_000, description="listing pages walked per start URL")
-    stop_at_seen: bool = Field(True, description="stop paging once a listing page shows an item seen before")
+    stop_at_seen: bool = Field(
+        True, description="stop paging once the last (oldest) notice on a listing page was seen in an earlier run"
+    )
 
     @field_validator("url_pattern")
     @classmethod

@@ -183,3 +183,32 @@ def test_cli_crawl_start_url_with_link_pattern_and_max_pages(server: FixtureServ
 def test_cli_usage_errors_exit_2(site_file: tuple[Path, dict[str, Any]], args: list[str], message: str) -> None:
     result = CliRunner().invoke(main, ["crawl", *args, "--config", str(site_file[0])])
     assert result.exit_code == 2 and message in result.output
+
+
+def test_stop_at_seen_ignores_pinned_old_notices(server: FixtureServer, tmp_path: Path) -> None:
+    from crawl_fixture_site import Route, listing_html, notice_html
+
+    def publish(new: list[int]) -> None:
+        # a pinned old notice on top, then the newest first, 3 per page
+        order = [0, *new, *range(9, 0, -1)]
+        pages = [order[i:i + 3] for i in range(0, len(order), 3)]
+        for p, chunk in enumerate(pages):
+            name = "index.html" if p == 0 else f"index_{p}.html"
+            nxt = f"index_{p + 1}.html" if p + 1 < len(pages) else None
+            items = [(f"/art/{n}.html", f"城乡居民医保通知{n}") for n in chunk]
+            server.add("main", f"/list/{name}", Route(listing_html(items, nxt).encode("gbk"), content_type="text/html"))
+        for n in order:
+            server.add("main", f"/art/{n}.html", Route(notice_html(amount=100 + n).encode("gbk"), content_type="text/html"))
+
+    publish([])
+    path = tmp_path / "pinned.toml"
+    path.write_text(f'name = "pinned"\nstart = ["{server.url("main", "/list/index.html")}"]\n'
+                    '[detail]\nlink_pattern = "/art/"\n[politeness]\nrate = 50\n', encoding="utf-8")
+    sites = list(path_to_sites(path).values())
+    db = tmp_path / "pinned.db"
+    (first,) = crawl_sites(sites, db_path=db)
+    assert first.new_documents == 10
+    publish([13, 12, 11, 10])  # four new notices: they fill page 0 and spill onto page 1
+    (second,) = crawl_sites(sites, db_path=db)
+    assert second.new_documents == 4  # the pinned notice 0 did not stop paging on page 0
+    assert len(server.hits_for("main", "/list/index_2.html")) == 1  # page 2 holds only seen notices

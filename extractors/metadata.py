@@ -341,13 +341,26 @@ def _split_orgs(chunk: str) -> list[str] | None:
     names: list[str] = []
     pending = ""
     for piece in pieces:
+        if pending and len(pending) < 4:
+            return None  # 有效 / 发布 before a name is page text, not a wrapped name
         pending += piece
         if pending.endswith(v.org_suffix) and v.org.fullmatch(pending):
             names.append(pending)
             pending = ""
     if pending or not names:
         return None
-    return names
+    return _merge_tax_bureau(names)
+
+
+def _merge_tax_bureau(names: list[str]) -> list[str]:
+    """国家税务总局 / 宁夏回族自治区税务局 on two lines is one body: that region's tax bureau."""
+    merged: list[str] = []
+    for name in names:
+        if merged and merged[-1] == "国家税务总局" and name.endswith("税务局"):
+            merged[-1] += name
+        else:
+            merged.append(name)
+    return merged
 
 
 def _org_tail(prefix: str) -> tuple[list[str], int] | None:
@@ -442,10 +455,10 @@ def _body_titles(lines: list[_Line], skip: set[int], limit: int) -> list[_Title]
         found = _title_from_string(line.text, line.start, line.end, "body")
         # a wrapped title: join with the next short lines when that gives a (longer) title
         group = [line]
-        joinable = len(line.text) <= 60 and not _SENTENCE_PUNCT.search(line.text)
+        joinable = len(line.text) <= 60 and not _SENTENCE_PUNCT.search(line.text) and "|" not in line.text
         for j in (usable[pos + 1: pos + 5] if joinable else []):
             nxt = lines[j]
-            if len(nxt.text) > 60 or _SENTENCE_PUNCT.search(nxt.text) or len(group[-1].text) > 60:
+            if len(nxt.text) > 60 or _SENTENCE_PUNCT.search(nxt.text) or "|" in nxt.text:
                 break
             group.append(nxt)
             joined = " ".join(g.text for g in group)
@@ -488,6 +501,11 @@ def _find_title(parsed: ParsedDocument, meta: dict[str, str], lines: list[_Line]
         meta_title = "" if full is not None else cut
     if len(_nows(meta_title)) >= 6:
         chosen = _title_from_string(meta_title, -1, -1, "meta") or _Title(-1, -1, [], _nows(meta_title), "meta")
+        # the document's own heading may say more (the issuers before 关于) than the table
+        fuller = next((t for t in body if _nows(chosen.text) in _nows(t.text)
+                       and len(_nows(t.text)) > len(_nows(chosen.text))), None)
+        if fuller is not None:
+            chosen = fuller
     if body:
         first = body[0]
         same = [t for t in body[1:] if t.skeleton == first.skeleton and t.years != first.years]
@@ -571,7 +589,7 @@ def _find_signature(work: str, dates: list[_Date]) -> _Signature | None:
                 break
             names[:0] = found
         if names:
-            return _Signature(names, d)
+            return _Signature(_merge_tax_bureau(names), d)
     return None
 
 
@@ -698,15 +716,18 @@ def _issuer_region(name: str, scores: Callable[[], Counter[str]]) -> tuple[str |
 
 
 def _find_region(issuers: list[str], own_docno: str | None, content: str,
-                 publisher: str | None) -> tuple[Region, list[str]]:
+                 publisher: str | None, title: str | None = None) -> tuple[Region, list[str]]:
     """The jurisdiction of the issuing authority (not the site hosting the page).
 
     1. the region an issuer's name states (国家税务总局钦州市钦北区税务局 → 钦北区);
-    2. an issuer named by level only (自治区医疗保障局) → the best division of that level in
+       national bodies only (国家医保局 财政部) → ``000000``;
+    2. a title that opens with a division's name (钦北区2025年度…政策问答);
+    3. an issuer named by level only (自治区医疗保障局) → the best division of that level in
        the text; else the level words of the addressee (各县（区）→ city, 各乡镇 → county);
-    3. the province whose abbreviation opens the notice's own number (吉医保联 → 吉林省) votes;
     4. division names in the text, walked from province down while one clearly dominates;
-    5. the 发布机构 of the metadata table, last (it is often a reposting site).
+       the province whose abbreviation opens the notice's own number (吉医保联 → 吉林省) and
+       the page's 来源/发布机构 add votes;
+    5. the 发布机构 of the metadata table alone, last (it is often a reposting site).
     """
     flags: list[str] = []
     cache: list[Counter[str]] = []
@@ -719,6 +740,8 @@ def _find_region(issuers: list[str], own_docno: str | None, content: str,
                 abbr = _regions.abbreviation_to_region(own_docno[0])
                 if abbr is not None and abbr.code:
                     found[abbr.code] += 5
+            if publisher:
+                found.update(_mention_scores(_regions.text_to_region_mentions(publisher), 2.0))
             cache.append(found)
         return cache[0]
 
@@ -733,9 +756,12 @@ def _find_region(issuers: list[str], own_docno: str | None, content: str,
         elif lvl:
             hinted.append(lvl)
     code: str | None = None
+    lead = _regions.text_to_region_mentions(_CITATION.sub("", title))[:1] if title and not codes else []
     if codes:
         # issuers of one notice share a jurisdiction; the most named one wins, the first on a tie
         code = Counter(codes).most_common(1)[0][0]
+    elif lead and lead[0].start == 0:
+        code, _ = _issuer_region(lead[0].name, scores)
     else:
         target = hinted[0] if hinted else _level_hint(content)
         code = _descend(scores(), target)
@@ -917,7 +943,8 @@ def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fac
         issuers = _split_orgs(meta["issuer"]) or [_nows(meta["issuer"])]
     region_names = list(issuers) + ([" ".join(title.issuers)] if title is not None and title.issuers else [])
 
-    region, region_flags = _find_region(region_names, doc_number, content, meta.get("publisher"))
+    region, region_flags = _find_region(region_names, doc_number, content, meta.get("publisher"),
+                                        title.text if title is not None else None)
     flags += region_flags
     issuers = [_expand_issuer(n, region) for n in issuers]
     # dedupe, keep order

@@ -423,3 +423,31 @@ def test_campaign_year_in_title_vs_insurance_year_in_text() -> None:
     text = ("关于做好2024年城乡居民医保集中参保缴费工作的通知\n各县（区）医疗保障局：\n"
             "2025年度居民医保集中参保期为2024年9月1日至12月31日。2025年度个人缴费标准为每人每年400元。\n")
     assert _doc(text).policy_year == 2025
+
+
+def test_heading_with_issuers_beats_a_shorter_meta_title() -> None:
+    text = ("吉林省医疗保障局 吉林省财政厅关于做好2024年度城乡居民基本医疗保险参保缴费工作的通知\n"
+            "各市（州）医疗保障局：\n" + BODY)
+    doc = _doc(text, meta={"标题": "关于做好2024年度城乡居民基本医疗保险参保缴费工作的通知"}, fmt="html")
+    assert doc.title == "吉林省医疗保障局 吉林省财政厅关于做好2024年度城乡居民基本医疗保险参保缴费工作的通知"
+    assert doc.issuers == ["吉林省医疗保障局", "吉林省财政厅"]
+
+
+def test_meta_rows_never_glue_onto_the_title() -> None:
+    # a gov-site table row without a title key must not lend its last cell (有效) to the title
+    text = ("索引号: | 430121000/2024-01562 | 发布机构: | 长沙县医疗保障局\n"
+            "主题分类: | 卫生、体育\\医疗保障 | 有效性: | 有效\n"
+            "长沙县医疗保障局 国家税务总局长沙县税务局关于做好2025年度城乡居民基本医疗保险参保缴费工作的通知\n"
+            "各镇人民政府、街道办事处：\n" + BODY + "\n长沙县医疗保障局\n国家税务总局\n长沙县税务局\n2024年9月12日\n")
+    doc = _doc(text)
+    assert doc.title == "长沙县医疗保障局 国家税务总局长沙县税务局关于做好2025年度城乡居民基本医疗保险参保缴费工作的通知"
+    assert doc.issuers == ["长沙县医疗保障局", "国家税务总局长沙县税务局"]
+    assert doc.region.code == "430121"
+
+
+def test_question_and_answer_title() -> None:
+    text = ("钦北区2025年度城乡居民基本医疗保险参保缴费政策问答\n\n来源:钦州市钦北区医疗保障局  发布时间:2024-09-26\n\n"
+            "为帮助广大群众了解2025年度城乡居民基本医疗保险参保缴费政策，整理了若干问题。\n问一：缴费标准是多少？\n")
+    doc = _doc(text)
+    assert doc.title == "钦北区2025年度城乡居民基本医疗保险参保缴费政策问答"
+    assert doc.region.code == "450703"

@@ -128,6 +128,13 @@ def _p_ymd_repaired(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
     return value, ["repaired", *flags], None, None
 
 
+def _p_ymd_century(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
+    """A two-digit year (21年6月12日): 00-49 → 20xx, 50-99 → 19xx, flagged year_inferred."""
+    yy = int(m.group("y"))
+    value, flags = V.ymd_to_date((2000 if yy < 50 else 1900) + yy, m.group("m"), m.group("d"))
+    return value, ["year_inferred", *flags], None, None
+
+
 def _p_md_flag_only(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed | None:
     if _g(m, "garble"):
         return None, ["corrupt"], None, None
@@ -223,6 +230,7 @@ PARSERS: dict[str, _Parser] = {
     "none": _p_none,
     "ymd": _p_ymd,
     "ymd_repaired": _p_ymd_repaired,
+    "ymd_century": _p_ymd_century,
     "md_flag_only": _p_md_flag_only,
     "range": _p_range,
     "ym_range": _p_ym_range,

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from croniter import croniter
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ..settings import Settings as _IngestSettings
 from .errors import SiteConfigError
 
 __all__ = [
@@ -44,7 +45,10 @@ ATTACHMENT_TYPES: dict[str, bool] = {
     "xlsx": False,
 }
 
-_PROJECT_UA = "noticerules/0.1 (+https://github.com/noticerules/noticerules; crawler of public policy notices)"
+# Shared with `noticerules ingest` URL fetching (ingest.settings): one declaration each.
+_PROJECT_UA = _IngestSettings.user_agent
+_MAX_BYTES = _IngestSettings.max_bytes
+_MAX_REDIRECTS = _IngestSettings.max_redirects
 
 
 class _Strict(BaseModel):
@@ -60,8 +64,8 @@ class Politeness(_Strict):
     timeout: float = Field(20.0, gt=0, le=600, description="seconds to wait for connect/read before a retry")
     retries: int = Field(3, ge=0, le=10, description="retries after a timeout, connection error or 5xx")
     backoff: float = Field(1.0, ge=0, le=120, description="first retry delay in seconds; doubles each retry")
-    max_bytes: int = Field(30_000_000, gt=0, description="largest response body accepted (bytes)")
-    max_redirects: int = Field(5, ge=0, le=20, description="redirect hops followed (within allowed hosts)")
+    max_bytes: int = Field(_MAX_BYTES, gt=0, description="largest response body accepted (bytes)")
+    max_redirects: int = Field(_MAX_REDIRECTS, ge=0, le=20, description="redirect hops followed (within allowed hosts)")
     user_agent: str = Field(_PROJECT_UA, min_length=8, description="User-Agent; names the project and a contact URL")
     obey_robots: bool = Field(True, description="honour robots.txt (Disallow and Crawl-delay)")
 

@@ -58,3 +58,12 @@ def test_duplicate_site_names_rejected(tmp_path: Path) -> None:
         (tmp_path / f).write_text('name = "same"\nstart = ["http://127.0.0.2/"]\n', encoding="utf-8")
     with pytest.raises(SiteConfigError, match="already defined"):
         path_to_sites(tmp_path)
+
+
+def test_every_site_setting_has_help_text() -> None:
+    from ingest.crawl.sites import Detail, Pagination, SiteConfig
+
+    for model in (SiteConfig, Pagination, Detail, Politeness):
+        for name, field in model.model_fields.items():
+            if name not in ("title", "pagination", "detail", "politeness"):
+                assert field.description, f"{model.__name__}.{name} needs a description (it is the help text)"

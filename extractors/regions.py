@@ -36,12 +36,14 @@ from .contract import Region
 __all__ = [
     "AmbiguousRegion",
     "Division",
+    "FormerName",
     "Mention",
     "NATIONAL",
     "RegionError",
     "UnknownRegion",
     "abbreviation_to_region",
     "code_to_division",
+    "code_to_former_names",
     "code_to_region",
     "name_to_regions",
     "region_chain",
@@ -117,6 +119,18 @@ class _Alias:
     kind: str  # short / docno / old / not
     valid_from: int | None
     valid_to: int | None
+    old_code: str = ""
+
+
+@dataclass(frozen=True)
+class FormerName:
+    """A name a division had before (莱芜市 until 2018, then 济南市莱芜区), from region_aliases.tsv."""
+
+    name: str
+    code: str  # the division that took over (the code rules are stored under)
+    old_code: str | None  # the code used while the name was valid, when it differed
+    valid_from: int | None
+    valid_to: int | None
 
 
 @dataclass(frozen=True)
@@ -158,11 +172,12 @@ def _tables() -> _Tables:
     aliases: dict[str, list[_Alias]] = {}
     for row in _read_tsv("region_aliases.tsv"):
         row += [""] * (7 - len(row))
-        alias, code, kind, vfrom, vto = row[:5]
+        alias, code, kind, vfrom, vto, old_code = row[:6]
         if kind != "not" and code not in by_code:
             raise ValueError(f"region_aliases.tsv: alias {alias!r} points to unknown code {code}; "
                              "fix the code or rebuild regions.tsv")
-        aliases.setdefault(alias, []).append(_Alias(alias, code, kind, _year(vfrom), _year(vto)))
+        aliases.setdefault(alias, []).append(
+            _Alias(alias, code, kind, _year(vfrom), _year(vto), old_code.strip()))
     province_shorts = {a for a, lst in aliases.items() if any(x.kind == "short" for x in lst)}
     city_short: dict[str, list[str]] = {}
     for div in by_code.values():
@@ -235,6 +250,13 @@ def region_chain(code: str) -> list[str]:
             chain.append(cur.code)
         cur = _tables().by_code.get(cur.parent) if cur.parent else None
     return chain + [NATIONAL]
+
+
+def code_to_former_names(code: str) -> list[FormerName]:
+    """Former names of a division (and the codes they had), oldest last-valid year first."""
+    out = [FormerName(a.alias, a.code, a.old_code or None, a.valid_from, a.valid_to)
+           for lst in _tables().aliases.values() for a in lst if a.kind == "old" and a.code == code.strip()]
+    return sorted(out, key=lambda f: (f.valid_to or 0, f.name))
 
 
 def _alias_valid(alias: _Alias, year: int | None) -> bool:

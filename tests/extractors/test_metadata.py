@@ -451,3 +451,21 @@ def test_question_and_answer_title() -> None:
     doc = _doc(text)
     assert doc.title == "钦北区2025年度城乡居民基本医疗保险参保缴费政策问答"
     assert doc.region.code == "450703"
+
+
+def test_unnormalised_text_is_still_read() -> None:
+    # a Normalised that skipped the normaliser's steps (identity map): pinyin glue, `?` runs
+    # and traditional characters are handled here too
+    from extractors.normalise import Normalised
+
+    text = ("汾西縣人民政府辦公室關(guān)于開展2023年度城鄉(xiāng)居民基本醫(yī)療保險費(fèi)征繳工作的通知\n"
+            "各鄉(xiāng)鎮(zhèn)人民政府：\n為做好2023年度征繳工作，現(xiàn)通知如下。\n"
+            "汾西縣人民政府辦公室 ?????\n2022年11月15日\n")
+    norm = Normalised(original=text, text=text, offsets=list(range(len(text) + 1)))
+    parsed = ParsedDocument(source="t.txt", sha256="0" * 64, format="txt", text=text)
+    doc = parsed_to_document(parsed, norm, [])
+    assert doc.title == "汾西县人民政府办公室关于开展2023年度城乡居民基本医疗保险费征缴工作的通知"
+    assert doc.issuers == ["汾西县人民政府办公室"]
+    assert doc.region.code == "141034"
+    assert doc.published == "2022-11-15"
+    assert doc.script == "traditional"

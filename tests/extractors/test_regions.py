@@ -175,3 +175,10 @@ def test_all_lists_every_public_name() -> None:
     defined |= {"NATIONAL"}
     assert set(R.__all__) == defined
     assert list(R.__all__) == sorted(R.__all__)
+
+
+def test_former_names_keep_their_years_and_codes() -> None:
+    (laiwu,) = R.code_to_former_names("370116")
+    assert (laiwu.name, laiwu.old_code, laiwu.valid_to) == ("莱芜市", "371200", 2018)
+    assert [f.name for f in R.code_to_former_names("500154")] == ["开县"]
+    assert R.code_to_former_names("450703") == []

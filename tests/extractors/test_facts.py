@@ -329,3 +329,20 @@ SENTENCES = [
 def test_sentences(text: str, expected: list[str]) -> None:
     _, doc = normalised_to_facts(text_to_normalised(text))
     assert [s.text_with_ws for s in doc.sents] == expected
+
+
+_FACTY = st.sampled_from(
+    list("0123456789年月日号號元万亿%％〔〕[]()（）至-./个天周工作百分之第发發医保宁晉 \n?")
+    + ["二〇二四", "十二", "三十一", "壹佰", "人民币", "ICP备", "周岁", "65438+", "2065438", "次年", "月底", "&nbsp;", "(fā)"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_FACTY, max_size=40).map("".join))
+def test_any_text_gives_facts_on_original_slices(text: str) -> None:
+    """No input crashes the pipeline; every fact's text is its original slice; facts never overlap."""
+    facts = _facts(text)
+    for a, b in zip(facts, facts[1:]):
+        assert a.end <= b.start
+    for f in facts:
+        assert f.value is not None or f.flags, f

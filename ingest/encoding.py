@@ -235,17 +235,18 @@ def bytes_to_text(
         # Valid UTF-8 with multi-byte sequences is practically never another encoding by accident.
         best = utf8
     else:
-        for codec in order[1:]:
-            candidates[codec] = _decode(raw, codec, non_ascii)
+        # A declared charset that decodes cleanly to plausible text is taken without trying
+        # the others; otherwise every candidate is scored and the best one wins.
         for label, where, codec in declared_codecs:
-            cand = candidates.get(codec or "")
-            # The declaration wins unless its text is implausible or clearly worse.
-            if cand and cand.errors == 0 and cand.score >= 0.9 and cand.score >= max(
-                c.score for c in candidates.values()
-            ) - 0.05:
-                best = cand
-                break
+            if codec and codec != "utf-8" and codec not in candidates:
+                cand = candidates[codec] = _decode(raw, codec, non_ascii)
+                if cand.errors == 0 and cand.score >= 0.9:
+                    best = cand
+                    break
         if best is None:
+            for codec in order[1:]:
+                if codec not in candidates:
+                    candidates[codec] = _decode(raw, codec, non_ascii)
             best = max(candidates.values(), key=lambda c: c.score)
 
     error_rate = best.errors / max(1, non_ascii // 2)

@@ -563,10 +563,11 @@ def _find_signature(work: str, dates: list[_Date]) -> _Signature | None:
     Looks at each date in the last 40% of the text, last first, for names of issuing bodies
     standing between it and the end of the previous sentence (a line of their own, or the
     run after the last 。 on a flattened page). Footer lines (主办：…) never qualify: the colon
-    ends the run.
+    ends the run. The imprint line (…2023年9月2日印发) counts only when nothing else does.
     """
     floor = int(len(work) * 0.6)
     v = _vocab()
+    fallback: _Signature | None = None
     for d in reversed(dates):
         if d.start < floor:
             break
@@ -575,7 +576,7 @@ def _find_signature(work: str, dates: list[_Date]) -> _Signature | None:
         chunk = before[cut + 1:]
         if cut >= 0 and before[cut] in ":：" and "\n" not in chunk.strip():
             continue  # 来源：XX县医疗保障局 / 发布人：… is a page label, not a signature
-        chunk = re.sub(r"[(（][^()（）]{0,12}(?:盖章|印章|章)[)）]", " ", chunk)
+        chunk = re.sub(r"[(（][^()（）]{0,12}(?:盖章|印章|章|印)[)）]", " ", chunk)
         lines_before = [ln.strip() for ln in chunk.split("\n") if ln.strip()]
         if not lines_before:
             continue
@@ -589,8 +590,14 @@ def _find_signature(work: str, dates: list[_Date]) -> _Signature | None:
                 break
             names[:0] = found
         if names:
-            return _Signature(_merge_tax_bureau(names), d)
-    return None
+            found_sig = _Signature(_merge_tax_bureau(names), d)
+            if re.match(r"\s*印发", work[d.end: d.end + 4]):
+                # the imprint line under 抄送 (XX办公室 2023年9月2日印发) is the printing date:
+                # the signature above it, when there is one, is the notice's own date
+                fallback = fallback or found_sig
+                continue
+            return found_sig
+    return fallback
 
 
 # --- region --------------------------------------------------------------------------------------------

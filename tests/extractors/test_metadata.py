@@ -469,3 +469,13 @@ def test_unnormalised_text_is_still_read() -> None:
     assert doc.region.code == "141034"
     assert doc.published == "2022-11-15"
     assert doc.script == "traditional"
+
+
+def test_signature_date_not_the_imprint_date() -> None:
+    text = ("遵义市人民政府办公室\n关于做好2024年度城乡居民基本医疗保险\n参保缴费工作的通知\n"
+            "各县（市、区）人民政府：\n" + BODY + "\n遵义市人民政府办公室（印）\n2023年9月1日\n（此件公开发布）\n\n"
+            "抄送：市委各部门，市人大常委会办公室。\n遵义市人民政府办公室          2023年9月2日印发\n")
+    doc = _doc(text)
+    assert doc.published == "2023-09-01"
+    assert doc.issuers == ["遵义市人民政府办公室"]
+    assert doc.title == "遵义市人民政府办公室关于做好2024年度城乡居民基本医疗保险参保缴费工作的通知"

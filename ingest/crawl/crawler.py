@@ -28,7 +28,7 @@ from rulestore.db import open_db
 from ..errors import FetchError, IngestError
 from .attachments import READABLE, attachment_type, content_type_to_attachment, detail_to_attachments
 from .captures import capture_to_outcome, html_bytes_to_text, result_to_capture, result_to_store, store_outcome
-from .errors import RobotsDisallowed
+from .errors import RobotsDisallowed, SiteBusy
 from .fetcher import Fetcher, FetchResult
 from .frontier import Link, ListingPage, listing_to_page
 from .report import SiteReport
@@ -326,8 +326,13 @@ def crawl_sites(
         for site in sites:
             if should_stop is not None and should_stop():
                 break
-            reports.append(asyncio.run(site_to_store(site, db, max_pages=max_pages, progress=progress,
-                                                     should_stop=should_stop)))
+            try:
+                reports.append(asyncio.run(site_to_store(site, db, max_pages=max_pages, progress=progress,
+                                                         should_stop=should_stop)))
+            except SiteBusy as exc:  # the other process owns this site's run; the other sites go on
+                busy = SiteReport(site=site.name, run=0)
+                busy.error(site.name, str(exc))
+                reports.append(busy)
         return reports
     finally:
         db.conn.close()

@@ -2,6 +2,7 @@
 
     IngestError(input)                       (ingest.errors)
     ├── SiteConfigError(file, field)         a site file that does not validate
+    ├── SiteBusy(pid)                        another live process is crawling that site
     └── FetchError(status)                   (ingest.errors)
         ├── RobotsDisallowed                 robots.txt forbids the URL
         ├── ForeignRedirect(location)        a redirect leaving the allowed hosts
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from ..errors import FetchError, IngestError
 
-__all__ = ["FetchTimeout", "ForeignRedirect", "ResponseTooLarge", "RobotsDisallowed", "SiteConfigError"]
+__all__ = ["FetchTimeout", "ForeignRedirect", "ResponseTooLarge", "RobotsDisallowed", "SiteBusy", "SiteConfigError"]
 
 
 class SiteConfigError(IngestError):
@@ -21,6 +22,13 @@ class SiteConfigError(IngestError):
         super().__init__(file, f"{field}: {message}" if not message.startswith(field + ":") else message)
         self.file = file
         self.field = field
+
+
+class SiteBusy(IngestError):
+    def __init__(self, site: str, pid: int) -> None:
+        super().__init__(site, f"is being crawled by process {pid} (run still open); wait for it, or stop it "
+                         "and run again to resume")
+        self.pid = pid
 
 
 class RobotsDisallowed(FetchError):

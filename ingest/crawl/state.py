@@ -9,12 +9,15 @@ nothing discovered lost. Tables are prefixed ``crawl_`` and created if missing.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+from .errors import SiteBusy
 
 __all__ = ["CrawlState", "UrlRow", "open_state"]
 
@@ -26,6 +29,7 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
     finished_at TEXT,
     status TEXT NOT NULL DEFAULT 'running',      -- running / finished / interrupted
     listed_first_page INTEGER NOT NULL DEFAULT 0, -- notice links on the first listing page(s)
+    pid INTEGER,                                 -- the crawling process (this host), to refuse overlaps
     report TEXT                                  -- JSON of the closing report's numbers
 );
 CREATE INDEX IF NOT EXISTS crawl_runs_site ON crawl_runs (site, id);
@@ -51,6 +55,16 @@ CREATE TABLE IF NOT EXISTS crawl_urls (
 );
 CREATE INDEX IF NOT EXISTS crawl_urls_pending ON crawl_urls (site, status);
 """
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    return True
 
 
 def _now() -> str:
@@ -80,6 +94,9 @@ class CrawlState:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         conn.executescript(_SCHEMA)
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(crawl_runs)")}
+        if "pid" not in columns:  # a store crawled before runs recorded their process
+            conn.execute("ALTER TABLE crawl_runs ADD COLUMN pid INTEGER")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -99,15 +116,24 @@ class CrawlState:
     # -- runs -------------------------------------------------------------------
 
     def start_run(self, site: str) -> tuple[int, int | None]:
-        """A new run id, and the id of an interrupted run it resumes (if any)."""
+        """A new run id, and the id of an interrupted run it resumes (if any).
+
+        Raises SiteBusy when the open run belongs to a process that is still alive (cron
+        starting a second crawl of a slow site, or `crawl` beside `schedule`); a run left
+        open by a killed process is closed as interrupted and resumed.
+        """
         with self.transaction() as c:
             row = c.execute(
-                "SELECT id FROM crawl_runs WHERE site = ? AND status = 'running' ORDER BY id DESC LIMIT 1", (site,)
+                "SELECT id, pid FROM crawl_runs WHERE site = ? AND status = 'running' ORDER BY id DESC LIMIT 1",
+                (site,),
             ).fetchone()
             resumed = row[0] if row else None
+            if row is not None and row[1] and row[1] != os.getpid() and _alive(row[1]):
+                raise SiteBusy(site, row[1])
             if resumed is not None:
                 c.execute("UPDATE crawl_runs SET status = 'interrupted' WHERE site = ? AND status = 'running'", (site,))
-            cur = c.execute("INSERT INTO crawl_runs (site, started_at) VALUES (?, ?)", (site, _now()))
+            cur = c.execute("INSERT INTO crawl_runs (site, started_at, pid) VALUES (?, ?, ?)",
+                            (site, _now(), os.getpid()))
             assert cur.lastrowid is not None
             return cur.lastrowid, resumed
 

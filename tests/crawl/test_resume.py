@@ -96,3 +96,26 @@ def test_sigkill_mid_crawl_then_resume(server: FixtureServer, tmp_path: Path) ->
     # no duplicate work: a notice is fetched again only if it was in flight when killed
     refetched = [s for s in sources if len(server.hits_for("main", s.split(server.netloc("main"))[1])) > 1]
     assert len(refetched) <= 1  # host_concurrency = 1
+
+
+def test_a_second_process_on_the_same_site_is_refused(server: FixtureServer, tmp_path: Path) -> None:
+    config = _build(server, tmp_path)
+    db = tmp_path / "store.db"
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        conn = sqlite3.connect(db)
+        from ingest.crawl.state import CrawlState
+
+        CrawlState(conn)  # creates the tables
+        conn.execute("INSERT INTO crawl_runs (site, started_at, pid) VALUES ('resume', '2026-01-01T00:00:00+00:00', ?)",
+                     (sleeper.pid,))
+        conn.commit()
+        conn.close()
+        (busy,) = crawl_sites(list(path_to_sites(config).values()), db_path=db)
+        assert busy.fetched == 0 and "being crawled by process" in busy.errors[0][1]
+        assert server.hits_for("main") == []
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    (resumed,) = crawl_sites(list(path_to_sites(config).values()), db_path=db)  # its process is gone: resume
+    assert resumed.resumed_from == 1 and resumed.new_documents == PAGES * PER_PAGE

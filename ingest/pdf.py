@@ -242,7 +242,10 @@ def pdf_to_parsed(raw: bytes, *, source: str) -> ParsedDocument:
                 raise
             except Exception as exc:  # noqa: BLE001 - name the page instead of a traceback
                 raise PdfParseError(source, f"{type(exc).__name__}: {exc}", page=number) from None
-        info = pdf.metadata or {}
+        try:
+            info = pdf.metadata or {}
+        except Exception:  # noqa: BLE001 - a broken Info dictionary only costs the title hint
+            info = {}
         meta_title = info.get("Title")
         if isinstance(meta_title, str) and re.search(r"[\u4e00-\u9fff]", meta_title):
             title = meta_title.strip()

@@ -179,44 +179,68 @@ def _p_percent(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
     return value, flags, None, None
 
 
-def _cut_issuer(m: re.Match[str], vocab: dict[str, list[str]]) -> tuple[str | None, int | None]:
-    """The issuer code after cutting leading prose, and the fact's new start (None: keep)."""
-    raw = _g(m, "issuer")
-    if not raw:
-        return None, None
+_MAX_ISSUER = 14  # the longest issuer code read back from a bracket ("国家税务总局X市税务局" style runs are cut)
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _issuer_before(text: str, pos: int, vocab: dict[str, list[str]]) -> tuple[str | None, int]:
+    """The issuer code written right before ``pos`` and where the fact then starts.
+
+    Reads back over Chinese characters (at most _MAX_ISSUER), also through a parenthesised
+    issuer ("(钦市税发)〔2022〕27号"), and cuts everything up to the last docno_cut_word
+    ("参照宁医保发" → 宁医保发). Returns (None, pos) when there is no issuer.
+    """
+    i = pos
+    if i > 0 and text[i - 1] == " ":  # "吉医保联 〔2023〕"
+        i -= 1
+    paren = i > 0 and text[i - 1] in ")）"
+    end = i - 1 if paren else i
+    k = end
+    while k > 0 and end - k < _MAX_ISSUER and _is_cjk(text[k - 1]):
+        k -= 1
+    if k == end or (paren and not (k > 0 and text[k - 1] in "(（")):
+        return None, pos
+    raw = text[k:end]
     cut = 0
     for word in vocab.get("docno_cut_words", ()):
-        i = raw.rfind(word)
-        if i >= 0 and i + len(word) > cut:
-            cut = i + len(word)
-    issuer = raw[cut:] or None
-    if cut == 0:
-        return issuer, None
-    start = m.start("issuer") + cut
-    text = m.string
-    while start < m.end() and text[start].isspace():
-        start += 1
+        j = raw.rfind(word)
+        if j >= 0 and j + len(word) > cut:
+            cut = j + len(word)
+    issuer = raw[cut:]
+    if not issuer:
+        return None, pos
+    start = k - 1 if paren and cut == 0 else k + cut
     return issuer, start
 
 
 def _p_docno(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
-    issuer, start = _cut_issuer(m, vocab)
+    issuer, start = _issuer_before(m.string, m.start(), vocab)
     value, flags = V.docno_to_value(issuer, m.group("y"), m.group("n"))
     if _g(m, "stray") and value is not None:
         flags = ["repaired", *flags]  # 〔2022〕30)号: a stray bracket before 号
     return value, flags, start, None
 
 
-def _p_docno_repaired(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
-    issuer, start = _cut_issuer(m, vocab)
+def _p_docno_repaired(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed | None:
+    issuer, start = _issuer_before(m.string, m.start(), vocab)
+    if issuer is None:  # "〔202246" alone is too little to call a document number
+        return None
     value, flags = V.docno_to_value(issuer, m.group("y"), m.group("n"))
     return value, ["repaired", *flags], start, None
 
 
-def _p_docno_no_year(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
-    issuer, start = _cut_issuer(m, vocab)
-    if not issuer or len(issuer) < 2:
-        return None, ["incomplete"], start, None
+def _p_docno_no_year(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed | None:
+    text, pos = m.string, m.start()
+    if text[pos] not in "〔[【［(（﹝〖":  # a bare number: the issuer must end in 发/字/函
+        before = text[pos - 1] if pos and text[pos - 1] != " " else (text[pos - 2] if pos > 1 else "")
+        if before not in "发字函":
+            return None
+    issuer, start = _issuer_before(text, pos, vocab)
+    if issuer is None or len(issuer) < 2:
+        return None
     value, flags = V.docno_to_value(issuer, None, m.group("n"))
     return value, flags, start, None
 
@@ -257,11 +281,12 @@ class _Compiled:
 
 # Every fact (and every numeric look-alike) contains an Arabic digit or a Chinese numeral
 # that a unit follows, so patterns only run in windows around those anchors: a window
-# starts WINDOW_BEFORE chars before an anchor (a doc number's issuer, 人民币, 百分之) and
+# starts WINDOW_BEFORE chars before an anchor (人民币, ICP备, 索引号:) and
 # ends WINDOW_AFTER after it (units such as 个工作日, look-aheads such as 以上/待遇).
-# Look-behinds still see the text before a window. Calibrated on the seeds: the longest
-# pre-anchor context is issuer (14) + "(" + ")" + spaces ≈ 20 chars.
-WINDOW_BEFORE = 24
+# A doc number with an empty year bracket (〔〕12号) still has its number as an anchor.
+# Look-behinds still see the text before a window. The longest pre-anchor context a
+# pattern matches is "索 引 号 | " (8 chars); doc-number issuers are read back in Python.
+WINDOW_BEFORE = 10
 WINDOW_AFTER = 12
 _CN_NUM = "〇零○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
 _ANCHOR_RE = re.compile(rf"\d+|[百千]分之|半年|RMB|CNY|[{_CN_NUM}]+(?=[^\n]{{0,2}}[年月日号元圆天周星工岁%])")

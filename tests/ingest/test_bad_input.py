@@ -218,3 +218,19 @@ def test_every_ingest_error_names_its_input() -> None:
     assert issubclass(PdfParseError, IngestError) and issubclass(DocxParseError, IngestError)
     err = PdfParseError("a.pdf", "broken xref", page=3)
     assert str(err) == "a.pdf: cannot read PDF (page 3): broken xref" and err.page == 3
+
+
+def test_extract_reports_scanned_pdf_and_exits_1(tmp_path: Path) -> None:
+    good, scan = tmp_path / "good.txt", tmp_path / "scan.pdf"
+    good.write_text(GOOD, encoding="utf-8")
+    scan.write_bytes(build_image_pdf(1))
+    result = CliRunner().invoke(main, ["extract", str(scan), str(good)])
+    assert result.exit_code == 1
+    assert f"error: {scan}: no text layer" in result.stderr and "needs_ocr" in result.stderr
+    assert len([ln for ln in result.stdout.splitlines() if ln.strip()]) == 2  # both still printed
+
+
+def test_extract_wrong_charset_html_is_not_a_failure() -> None:
+    result = CliRunner().invoke(main, ["extract", str(BAD_DIR / "wrong_charset_declared_utf8.html")])
+    assert result.exit_code == 0, result.stderr
+    assert '"charset_mismatch"' in result.stdout  # carried into document.flags

@@ -58,6 +58,18 @@ class _Ctx:
     policy_year: int | None
     py_inferred: bool
     facts: list[Value] = field(default_factory=list)
+    _index: dict[str, list[Sentence]] | None = None
+
+    def having(self, *labels: str) -> list[Sentence]:
+        """The sentences with a trigger of one of `labels` (in order)."""
+        if self._index is None:
+            self._index = {}
+            for sent in self.sentences:
+                for label in sent.labels():
+                    self._index.setdefault(label, []).append(sent)
+        if len(labels) == 1:
+            return self._index.get(labels[0], [])
+        return sorted({id(x): x for l in labels for x in self._index.get(l, [])}.values(), key=lambda x: x.start)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -102,7 +114,7 @@ def _values(sent: Sentence, vtype: str) -> list[Value]:
 
 
 def _trig(sent: Sentence, label: str) -> list[Trigger]:
-    return [t for t in sent.triggers if t.label == label]
+    return sent.with_label(label)
 
 
 def _day_after(iso: str) -> str:
@@ -119,15 +131,15 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
     out: list[_Cand] = []
     common = load_vocab("money_blockers")
     min_words = load_vocab("min_bound")
-    for sent in ctx.sentences:
+    for sent in (ctx.having("FISCAL", "ASSIST") if label == "FISCAL" else ctx.having(label)):
         trigs = _trig(sent, label)
         if label == "FISCAL":
             # 各级财政对参保居民的补助标准为…: 补助 after 财政 is the fiscal subsidy
             trigs = sorted(trigs + [t for t in sent.triggers if t.label == "ASSIST" and t.text in ("补助", "补贴")
                                     and "财政" in sent.between(t.start - 12, t.start)
                                     and "资助" not in sent.between(t.start - 12, t.start)], key=lambda t: t.start)
-        if not trigs:
-            continue
+        if not trigs or "元" not in sent.text:
+            continue  # no amount, nothing to bind (and the sentence's values are never read)
         for v in _values(sent, "MONEY"):
             owner = None
             for t in trigs:
@@ -243,9 +255,9 @@ _CONDITIONAL_AFTER = re.compile(r"^[^,，。；]{0,40}的\s*[,，]")
 def _enrollment_rules(ctx: _Ctx) -> list[_Cand]:
     out: list[_Cand] = []
     last_window: dict[str, Any] | None = None
-    for sent in ctx.sentences:
+    for sent in ctx.having("ENROLL"):
         trigs = _trig(sent, "ENROLL")
-        if not trigs:
+        if not trigs or ("月" not in sent.text and "日" not in sent.text and "-" not in sent.text):
             continue
         emitted: list[_Cand] = []
         for v in _values(sent, "DATE_RANGE"):
@@ -351,9 +363,9 @@ def _window_policy_year(end: str) -> int:
 
 def _benefit_period_rules(ctx: _Ctx) -> list[_Cand]:
     out = []
-    for sent in ctx.sentences:
+    for sent in ctx.having("BENEFIT", "START"):
         trigs = _trig(sent, "BENEFIT")
-        if not trigs and not (_trig(sent, "START") and _values(sent, "DATE_RANGE")):
+        if not trigs and not (_trig(sent, "START") and "月" in sent.text and _values(sent, "DATE_RANGE")):
             continue
         for v in _values(sent, "DATE_RANGE"):
             owner = next((t for t in reversed(trigs) if t.end <= v.start and v.start - t.end <= 12), None)
@@ -407,7 +419,7 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
     negation = load_vocab("waiting_negation")
     reduction = load_vocab("waiting_reduction")
     pending_exempt: list[tuple[int, list[str]]] = []
-    for sent in ctx.sentences:
+    for sent in ctx.having("WAIT", "START"):
         trigs = _trig(sent, "WAIT")
         days_after = _DAYS_AFTER.search(sent.text) if "享受" in sent.text else None
         if not trigs and not days_after:
@@ -523,6 +535,7 @@ def _applies_phrase(lead: str) -> list[str]:
 
 # --------------------------------------------------------------------------- assistance
 
+_ASSIST_GATE = re.compile(r"全额|定额|全部|[%％]|百分之|元|个人缴费部分")
 _ASSIST_CTX = re.compile(r"资助|补助|补贴|代缴|减免")
 # an assistance rate is followed at once by its verb: 按60%给予缴费补助, 50%资助
 _ASSIST_AFTER = re.compile(r"^\s*(?:的)?\s*(?:标准)?\s*(?:给予|予以|进行|实行)?\s*(?:个人缴费|缴费|参保)?\s*(?:资助|补助|补贴|代缴|减免)")
@@ -532,9 +545,9 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
     out: list[_Cand] = []
     net_words = load_vocab("net_amount_triggers")
     not_assist = load_vocab("percent_not_assist")
-    for sent in ctx.sentences:
+    for sent in ctx.having("ASSIST"):
         trigs = _trig(sent, "ASSIST")
-        if not trigs:
+        if not trigs or not _ASSIST_GATE.search(sent.text):
             continue
         if "长期护理" in sent.text and "参加长期护理保险" in sent.text:
             continue
@@ -670,7 +683,7 @@ _WINDOW = re.compile(r"(?P<n>\d+|[一二三四五六七八九十百]+)\s*(?P<u>�
 def _newborn_rules(ctx: _Ctx) -> list[_Cand]:
     cands: list[_Cand] = []
     birth, reg, nxt = load_vocab("newborn_birth"), load_vocab("newborn_registration"), load_vocab("newborn_next_month")
-    for sent in ctx.sentences:
+    for sent in ctx.having("NEWBORN"):
         trigs = _trig(sent, "NEWBORN")
         if not trigs:
             continue
@@ -755,7 +768,9 @@ def _benefit_start_rules(ctx: _Ctx) -> list[_Cand]:
 def _coverage_rules(ctx: _Ctx) -> list[_Cand]:
     out: list[_Cand] = []
     min_words = load_vocab("min_bound")
-    for sent in ctx.sentences:
+    for sent in [x for x in ctx.sentences if x.triggers]:
+        if "%" not in sent.text and "％" not in sent.text and "百分之" not in sent.text:
+            continue
         trigs = _trig(sent, "COVERAGE")
         pcts = [v for v in _values(sent, "PERCENT") if v.value is not None]
         if not pcts:
@@ -1029,8 +1044,9 @@ def facts_to_rules(document: NoticeDocument, norm: Normalised, doc: Any, facts: 
     sentences = text_to_sentences(text, doc, values, default_year=py)
     table_lines = _table_blocks(text)
     # table rows are read as tables (header → column meaning), not as sentences
-    in_table = [sent for sent in sentences if any(s <= sent.start < e for blk in table_lines for s, e, _ in blk)]
-    ctx = _Ctx(document, norm, [s for s in sentences if s not in in_table], py, py_inferred,
+    rows = [(s, e) for blk in table_lines for s, e, _ in blk]
+    kept = [sent for sent in sentences if not any(s <= sent.start < e for s, e in rows)] if rows else sentences
+    ctx = _Ctx(document, norm, kept, py, py_inferred,
                sorted(values, key=lambda v: v.start))
     for i, sent in enumerate(ctx.sentences):
         sent.index = i

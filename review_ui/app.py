@@ -86,6 +86,7 @@ def create_app(db_path: str | Path, settings: Settings | None = None) -> FastAPI
     app.state.settings = settings
     app.state.db_path = str(db_path)
     app.state.store = data.open_store(db_path)
+    app.state.counts = data.CountsCache(str(db_path))
     app.state.renderer = Renderer(settings.template_dir)
     app.state.sessions = SessionManager(settings)
     app.state.throttle = Throttle(settings.login_max_failures, settings.login_window)

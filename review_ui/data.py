@@ -17,11 +17,12 @@ from rulestore.store import get_document
 from rulestore.undo import undo_last as _undo_last
 
 from .errors import NotFound
-from .queries import (AuditFilters, Page, QueueFilters, document_facts, document_versions, events_page,
-                      queue_counts, queue_neighbours, queue_page)
+from .queries import (AuditFilters, CountsCache, Page, QueueFilters, document_facts, document_versions,
+                      events_page, queue_neighbours, queue_page, queue_total)
 
 __all__ = [
     "AuditFilters",
+    "CountsCache",
     "Page",
     "QueueFilters",
     "approve",
@@ -35,7 +36,7 @@ __all__ = [
     "events_page",
     "mount_api",
     "open_store",
-    "queue_counts",
+    "queue_total",
     "queue_neighbours",
     "queue_page",
     "raw_capture",

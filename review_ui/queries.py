@@ -16,16 +16,21 @@ from urllib.parse import parse_qsl, urlencode
 
 import sqlite_utils
 
+from extractors.regions import code_to_region
+
 __all__ = [
-    "ATTENTION_SQL",
+    "TIERS",
     "AuditFilters",
     "Page",
     "QueueFilters",
+    "attention",
     "document_facts",
     "events_page",
-    "queue_counts",
+    "CountsCache",
+    "compute_counts",
     "queue_neighbours",
     "queue_page",
+    "queue_total",
 ]
 
 # Sanity flags: a value looked impossible or was rebuilt. year_inferred and repaired are
@@ -35,14 +40,35 @@ SANITY_FLAGS = ("invalid_date", "corrupt", "incomplete", "window_reversed", "bef
 LOW_CONFIDENCE = 0.7  # below this a rule ranks as needing attention (extractors' low_confidence flag uses the same idea)
 CONFIDENCE_BUCKETS = {"low": (0.0, 0.7), "medium": (0.7, 0.9), "high": (0.9, 1.01)}
 
-# attention: 4 conflict + 2 any flag + 1 low confidence; the sort is (attention desc, confidence asc, id)
-ATTENTION_SQL = ("((CASE WHEN instr(v.flags, '\"conflict\"') > 0 THEN 4 ELSE 0 END) + "
-                 "(CASE WHEN v.flags != '[]' THEN 2 ELSE 0 END) + "
-                 f"(CASE WHEN coalesce(v.confidence, 0) < {LOW_CONFIDENCE} THEN 1 ELSE 0 END))")
-_SORT = f"-{ATTENTION_SQL}, coalesce(v.confidence, 0), v.id"
-_SORT_DESC = f"-{ATTENTION_SQL} DESC, coalesce(v.confidence, 0) DESC, v.id DESC"
+# What needs attention first: conflicts, then other flagged rules, then low confidence; the
+# rest after. Within a tier the lowest confidence comes first, then the oldest version.
+# Each tier is a plain WHERE clause, so every tier is an index range walk on
+# (status, confidence, id, …) (migration 0002_review_queue of rulestore) and paging is keyset
+# on (tier, confidence, id): page 2,000 costs what page 1 costs.
+_CONFLICT = "instr(v.flags, '\"conflict\"') > 0"  # written exactly as in the partial index
+_LOW = f"v.confidence < {LOW_CONFIDENCE}"
+_HIGH = f"v.confidence >= {LOW_CONFIDENCE}"
+TIERS: list[tuple[int, str]] = [
+    (7, f"{_CONFLICT} AND {_LOW}"),
+    (6, f"{_CONFLICT} AND {_HIGH}"),
+    (3, f"v.flags != '[]' AND NOT {_CONFLICT} AND {_LOW}"),
+    (2, f"v.flags != '[]' AND NOT {_CONFLICT} AND {_HIGH}"),
+    (1, f"v.flags = '[]' AND {_LOW}"),
+    (0, f"v.flags = '[]' AND {_HIGH}"),
+    (-1, "v.confidence IS NULL"),  # no confidence recorded (none of today's writers do this): last
+]
+_TIER_INDEX = {tier: i for i, (tier, _) in enumerate(TIERS)}
 _CORROBORATION_SQL = ("(SELECT count(DISTINCT e.sha256) FROM evidence e WHERE e.version_id = v.id "
                       "AND e.document_id IS NOT NULL)")
+_CORROBORATED_IDS = ("SELECT version_id FROM evidence WHERE document_id IS NOT NULL GROUP BY version_id "
+                     "HAVING count(DISTINCT sha256) >= 2")
+
+
+def attention(flags: list[str], confidence: float | None) -> int:
+    """The tier of a version: 4 conflict + 2 any flag + 1 low confidence (what TIERS select)."""
+    if confidence is None:
+        return -1
+    return (4 if "conflict" in flags else 0) + (2 if flags else 0) + (1 if confidence < LOW_CONFIDENCE else 0)
 
 
 @dataclass(frozen=True)
@@ -135,7 +161,7 @@ class QueueFilters:
             where.append("coalesce(v.confidence, 0) >= ? AND coalesce(v.confidence, 0) < ?")
             args.extend([lo, hi])
         if self.corroborated is not None and skip != "corroborated":
-            where.append(f"{_CORROBORATION_SQL} {'>= 2' if self.corroborated == '2' else '< 2'}")
+            where.append(f"v.id {'IN' if self.corroborated == '2' else 'NOT IN'} ({_CORROBORATED_IDS})")
         if self.document is not None and skip != "document":
             where.append("v.id IN (SELECT version_id FROM evidence WHERE document_id = ?)")
             args.append(self.document)
@@ -148,23 +174,55 @@ class Page:
     next_after: str | None
 
 
-def _cursor(att: int, conf: float, vid: int) -> str:
-    return f"{att}:{conf!r}:{vid}"
+Position = tuple[int, float | None, int]  # (tier, confidence, version id)
 
 
-def _parse_cursor(after: str | None) -> tuple[int, float, int] | None:
+def _cursor(pos: Position) -> str:
+    return f"{pos[0]}:{'null' if pos[1] is None else repr(pos[1])}:{pos[2]}"
+
+
+def _parse_cursor(after: str | None) -> Position | None:
     if not after:
         return None
     try:
         a, c, i = after.split(":")
-        return int(a), float(c), int(i)
+        pos = (int(a), None if c == "null" else float(c), int(i))
     except ValueError:
         raise ValueError(f"after: {after!r} is not a queue position; follow the 'next page' link") from None
+    if pos[0] not in _TIER_INDEX:
+        raise ValueError(f"after: {after!r} is not a queue position; follow the 'next page' link")
+    return pos
+
+
+def _walk(db: sqlite_utils.Database, filters: QueueFilters, start: Position | None, limit: int,
+          forward: bool = True) -> list[Position]:
+    """Queue positions strictly after (forward) or before `start`, in queue order, at most `limit`."""
+    where, args = filters.where()
+    order = "v.confidence, v.id" if forward else "v.confidence DESC, v.id DESC"
+    tiers = TIERS if forward else TIERS[::-1]
+    if start is not None:
+        tiers = tiers[tiers.index(TIERS[_TIER_INDEX[start[0]]]):]
+    out: list[Position] = []
+    for tier, clause in tiers:
+        conds, cargs = [*where, clause], list(args)
+        if start is not None and tier == start[0]:
+            op = ">" if forward else "<"
+            if tier == -1:
+                conds.append(f"v.id {op} ?")
+                cargs.append(start[2])
+            else:
+                conds.append(f"(v.confidence, v.id) {op} (?, ?)")
+                cargs += [start[1], start[2]]
+        rows = db.execute(f"SELECT v.confidence, v.id FROM rule_versions v WHERE {' AND '.join(conds)} "
+                          f"ORDER BY {order} LIMIT ?", [*cargs, limit - len(out)]).fetchall()
+        out += [(tier, r[0], r[1]) for r in rows]
+        if len(out) >= limit:
+            break
+    return out
 
 
 _ROW_SQL = (f"SELECT v.id, v.rule_id, v.version, v.kind, v.region, v.region_code, v.policy_year, v.params, "
-            f"v.conditions, v.confidence, v.flags, r.revision, v.status, {ATTENTION_SQL} AS att, "
-            f"{_CORROBORATION_SQL} AS corroboration "
+            f"v.conditions, v.confidence, v.flags, r.revision, v.status, {_CORROBORATION_SQL} AS corroboration "
             f"FROM rule_versions v JOIN rules r ON r.id = v.rule_id")
 
 
@@ -172,109 +230,168 @@ def _row(r: Any) -> dict[str, Any]:
     region = json.loads(r[4] or "{}")
     if not region.get("code"):
         region["code"] = r[5]
+    flags = json.loads(r[10])
+    tier = attention(flags, r[9])
     return {"version_id": r[0], "id": r[1], "version": r[2], "kind": r[3], "region": region,
             "policy_year": r[6], "params": json.loads(r[7]), "conditions": json.loads(r[8]),
-            "confidence": r[9], "flags": json.loads(r[10]), "revision": r[11], "status": r[12],
-            "attention": r[13], "corroboration": r[14], "ref": f"{r[1]}@{r[2]}@{r[11]}",
-            "cursor": _cursor(r[13], r[9] or 0.0, r[0])}
+            "confidence": r[9], "flags": flags, "revision": r[11], "status": r[12],
+            "attention": tier, "corroboration": r[13], "ref": f"{r[1]}@{r[2]}@{r[11]}",
+            "cursor": _cursor((tier, r[9], r[0]))}
 
 
 def queue_page(db: sqlite_utils.Database, filters: QueueFilters, after: str | None, limit: int) -> Page:
     """One page of the queue after the cursor `after` (None: the first page)."""
-    where, args = filters.where()
-    pos = _parse_cursor(after)
-    if pos is not None:
-        where.append(f"(-{ATTENTION_SQL}, coalesce(v.confidence, 0), v.id) > (?, ?, ?)")
-        args.extend([-pos[0], pos[1], pos[2]])
-    # pick the page's ids on the sort key alone, then fetch details for those rows only
-    # (columns of an ORDER BY … LIMIT query are computed for every candidate row)
-    sql = (f"{_ROW_SQL} WHERE v.id IN (SELECT v.id FROM rule_versions v WHERE {' AND '.join(where)} "
-           f"ORDER BY {_SORT} LIMIT ?) ORDER BY {_SORT}")
-    rows = [_row(r) for r in db.execute(sql, [*args, limit + 1]).fetchall()]
-    more = len(rows) > limit
-    rows = rows[:limit]
+    positions = _walk(db, filters, _parse_cursor(after), limit + 1)
+    more = len(positions) > limit
+    ids = [p[2] for p in positions[:limit]]
+    if not ids:
+        return Page(rows=[], next_after=None)
+    found = {r[0]: _row(r) for r in db.execute(f"{_ROW_SQL} WHERE v.id IN ({','.join('?' * len(ids))})", ids)}
+    rows = [found[i] for i in ids if i in found]
     return Page(rows=rows, next_after=rows[-1]["cursor"] if more and rows else None)
 
 
 def queue_neighbours(db: sqlite_utils.Database, filters: QueueFilters, rule_id: str,
                      version: int) -> dict[str, str | None]:
     """The queue entries just before and after a version (as "RULE_ID/VERSION" paths)."""
-    row = db.execute(f"SELECT {ATTENTION_SQL}, coalesce(v.confidence, 0), v.id FROM rule_versions v "
-                     "WHERE v.rule_id = ? AND v.version = ?", [rule_id, version]).fetchone()
+    row = db.execute("SELECT v.id, v.flags, v.confidence FROM rule_versions v WHERE v.rule_id = ? AND v.version = ?",
+                     [rule_id, version]).fetchone()
     if row is None:
         return {"prev": None, "next": None}
-    where, args = filters.where()
-    key = (-row[0], row[1], row[2])
+    here: Position = (attention(json.loads(row[1]), row[2]), row[2], row[0])
     out: dict[str, str | None] = {}
-    for name, op, order in (("next", ">", _SORT), ("prev", "<", _SORT_DESC)):
-        hit = db.execute(
-            f"SELECT v.rule_id, v.version FROM rule_versions v WHERE {' AND '.join(where)} "
-            f"AND (-{ATTENTION_SQL}, coalesce(v.confidence, 0), v.id) {op} (?, ?, ?) ORDER BY {order} LIMIT 1",
-            [*args, *key]).fetchone()
-        out[name] = f"{hit[0]}/{hit[1]}" if hit else None
+    for name, forward in (("next", True), ("prev", False)):
+        hit = _walk(db, filters, here, 1, forward=forward)
+        if hit:
+            ref = db.execute("SELECT rule_id, version FROM rule_versions WHERE id = ?", [hit[0][2]]).fetchone()
+            out[name] = f"{ref[0]}/{ref[1]}"
+        else:
+            out[name] = None
     return out
 
 
-# facet counts are the slow part with 100,000 versions: cache them until the store changes
-_counts_cache: dict[tuple[Any, ...], dict[str, Any]] = {}
-_counts_lock = threading.Lock()
+def _region_label(code: str) -> str:
+    if code == "000000":
+        return "national 000000"
+    try:
+        region = code_to_region(code)
+    except LookupError:
+        return code
+    return f"{region.county or region.city or region.province or code} {code}"
 
 
 def _store_state(db: sqlite_utils.Database) -> tuple[Any, ...]:
-    """Changes whenever a version or review event is added (both tables only grow)."""
-    return tuple(db.execute("SELECT (SELECT max(id) FROM rule_versions), (SELECT max(id) FROM review_events), "
-                            "(SELECT max(seq) FROM changes)").fetchone())
+    """Changes whenever a version is added or any status moves (both tables only grow)."""
+    return tuple(db.execute("SELECT (SELECT max(id) FROM rule_versions), (SELECT max(seq) FROM changes)").fetchone())
 
 
-def queue_counts(db: sqlite_utils.Database, filters: QueueFilters, db_key: str = "") -> dict[str, Any]:
-    """Per facet, each value with how many rules the other filters leave for it; plus `total`."""
-    cache_key = (db_key, filters, _store_state(db))
-    with _counts_lock:
-        hit = _counts_cache.get(cache_key)
-    if hit is not None:
-        return hit
+def queue_total(db: sqlite_utils.Database, filters: QueueFilters) -> int:
+    where, args = filters.where()
+    return int(db.execute(f"SELECT count(*) FROM rule_versions v WHERE {' AND '.join(where)}", args).fetchone()[0])
+
+
+def compute_counts(db: sqlite_utils.Database, filters: QueueFilters) -> dict[str, Any]:
+    """Per facet, each value with how many rules the *other* filters leave for it; plus `total`.
+
+    Each facet is one GROUP BY on a covering index (see rulestore migration 0002_review_queue).
+    """
     out: dict[str, Any] = {}
 
-    def grouped(facet: str, expr: str, extra_from: str = "") -> list[tuple[Any, ...]]:
+    def run(facet: str, select: str, tail: str = "", extra: str = "") -> list[Any]:
         where, args = filters.where(skip=facet)
-        return db.execute(f"SELECT {expr} AS value, count(*), max(v.region) FROM rule_versions v {extra_from} "
-                          f"WHERE {' AND '.join(where)} GROUP BY value ORDER BY count(*) DESC", args).fetchall()
+        sql = f"SELECT {select} FROM rule_versions v {extra} WHERE {' AND '.join(where)} {tail}"
+        return db.execute(sql, args).fetchall()
 
-    out["kind"] = [{"value": r[0], "label": r[0], "count": r[1]} for r in grouped("kind", "v.kind")]
-    regions = []
-    for code, n, region in grouped("region", "v.region_code"):
-        r = json.loads(region or "{}")
-        name = r.get("county") or r.get("city") or r.get("province") or ("national" if code == "000000" else code)
-        regions.append({"value": code, "label": f"{name} {code}", "count": n})
-    out["region"] = regions
-    out["year"] = sorted(({"value": r[0], "label": str(r[0]) if r[0] is not None else "unknown", "count": r[1]}
-                          for r in grouped("year", "v.policy_year") if r[0] is not None),
-                         key=lambda o: -o["value"])
-    flag_rows = grouped("flag", "j.value", ", json_each(v.flags) j")
-    where, args = filters.where(skip="flag")
-    none_n = db.execute(f"SELECT count(*) FROM rule_versions v WHERE {' AND '.join(where)} AND v.flags = '[]'",
-                        args).fetchone()[0]
+    out["kind"] = [{"value": k, "label": k, "count": n}
+                   for k, n in run("kind", "v.kind, count(*)", "GROUP BY v.kind ORDER BY count(*) DESC")]
+    out["region"] = [{"value": c, "label": _region_label(c), "count": n}
+                     for c, n in run("region", "v.region_code, count(*)",
+                                     "GROUP BY v.region_code ORDER BY count(*) DESC LIMIT 500")]
+    out["year"] = [{"value": y, "label": str(y), "count": n}
+                   for y, n in run("year", "v.policy_year, count(*)",
+                                   "AND v.policy_year IS NOT NULL GROUP BY v.policy_year ORDER BY v.policy_year DESC")]
+    flag_rows = run("flag", "j.value, count(*)", "AND v.flags != '[]' GROUP BY j.value ORDER BY count(*) DESC",
+                    extra=", json_each(v.flags) j")
+    (none_n,) = run("flag", "count(*)", "AND v.flags = '[]'")[0]
     flags = [{"value": "none", "label": "no flags", "count": none_n}]
-    sanity_total = sum(r[1] for r in flag_rows if r[0] in SANITY_FLAGS)
-    if sanity_total:
-        flags.append({"value": "sanity", "label": "any sanity flag", "count": sanity_total})
-    flags += [{"value": r[0], "label": r[0], "count": r[1]} for r in flag_rows]
+    sanity = run("flag", "count(*)", "AND v.flags != '[]' AND EXISTS (SELECT 1 FROM json_each(v.flags) j "
+                 f"WHERE j.value IN ({','.join(repr(f) for f in SANITY_FLAGS)}))")[0][0]
+    if sanity:
+        flags.append({"value": "sanity", "label": "any sanity flag", "count": sanity})
+    flags += [{"value": f, "label": f, "count": n} for f, n in flag_rows]
     out["flag"] = flags
-    conf_rows = grouped("confidence", "CASE WHEN coalesce(v.confidence, 0) < 0.7 THEN 'low' "
-                                      "WHEN v.confidence < 0.9 THEN 'medium' ELSE 'high' END")
-    conf = dict((r[0], r[1]) for r in conf_rows)
     labels = {"low": "low (< 0.7)", "medium": "medium (0.7–0.9)", "high": "high (≥ 0.9)"}
-    out["confidence"] = [{"value": k, "label": labels[k], "count": conf.get(k, 0)} for k in CONFIDENCE_BUCKETS]
-    cor = dict((r[0], r[1]) for r in grouped("corroborated", f"CASE WHEN {_CORROBORATION_SQL} >= 2 THEN '2' ELSE '1' END"))
-    out["corroborated"] = [{"value": "2", "label": "two or more", "count": cor.get("2", 0)},
-                           {"value": "1", "label": "one", "count": cor.get("1", 0)}]
-    where, args = filters.where()
-    out["total"] = db.execute(f"SELECT count(*) FROM rule_versions v WHERE {' AND '.join(where)}", args).fetchone()[0]
-    with _counts_lock:
-        if len(_counts_cache) > 256:
-            _counts_cache.clear()
-        _counts_cache[cache_key] = out
+    sums = ", ".join(f"sum(coalesce(v.confidence, 0) >= {lo} AND coalesce(v.confidence, 0) < {hi})"
+                     for lo, hi in CONFIDENCE_BUCKETS.values())
+    conf = run("confidence", sums)[0]
+    out["confidence"] = [{"value": k, "label": labels[k], "count": n or 0} for k, n in zip(CONFIDENCE_BUCKETS, conf)]
+    (all_n,) = run("corroborated", "count(*)")[0]
+    (two,) = run("corroborated", "count(*)", f"AND v.id IN ({_CORROBORATED_IDS})")[0]
+    out["corroborated"] = [{"value": "2", "label": "two or more", "count": two},
+                           {"value": "1", "label": "one", "count": all_n - two}]
+    (out["total"],) = run("", "count(*)")[0]
     return out
+
+
+class CountsCache:
+    """Facet counts per filter set, served stale while a background thread refreshes them.
+
+    Counts scan every proposed version once per facet (~100 ms at 100,000 versions on a
+    busy 2-core box), too slow to redo on every page after every decision. The list of rules
+    itself is always exact; the counts beside the filters may lag a write by a moment and say
+    so (`stale`). The first request for a filter set computes them in line.
+    """
+
+    def __init__(self, db_path: str, max_entries: int = 256) -> None:
+        self.db_path = db_path
+        self.max_entries = max_entries
+        self._entries: dict[QueueFilters, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+        self._pending: set[QueueFilters] = set()
+        self._lock = threading.Lock()
+
+    def get(self, db: sqlite_utils.Database, filters: QueueFilters) -> dict[str, Any]:
+        state = _store_state(db)
+        with self._lock:
+            hit = self._entries.get(filters)
+        if hit is not None and hit[0] == state:
+            return {**hit[1], "stale": False}
+        if hit is not None:
+            self._refresh_later(filters)
+            return {**hit[1], "stale": True}
+        counts = compute_counts(db, filters)
+        self._store(filters, state, counts)
+        return {**counts, "stale": False}
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def _store(self, filters: QueueFilters, state: tuple[Any, ...], counts: dict[str, Any]) -> None:
+        with self._lock:
+            if len(self._entries) >= self.max_entries and filters not in self._entries:
+                self._entries.pop(next(iter(self._entries)))
+            self._entries[filters] = (state, counts)
+
+    def _refresh_later(self, filters: QueueFilters) -> None:
+        with self._lock:
+            if filters in self._pending:
+                return
+            self._pending.add(filters)
+        threading.Thread(target=self._refresh, args=(filters,), daemon=True).start()
+
+    def _refresh(self, filters: QueueFilters) -> None:
+        from rulestore import open_db
+
+        try:
+            db = open_db(self.db_path, migrate=False)
+            try:
+                state = _store_state(db)
+                self._store(filters, state, compute_counts(db, filters))
+            finally:
+                db.conn.close()
+        finally:
+            with self._lock:
+                self._pending.discard(filters)
 
 
 def document_facts(db: sqlite_utils.Database, document_id: int) -> list[dict[str, Any]]:

@@ -159,7 +159,8 @@ def queue(request: Request, user: dict[str, Any] = Depends(_viewer), store: Any 
     filters = _queue_filters(request)
     after = request.query_params.get("after")
     page = data.queue_page(store, filters, after=after, limit=request.app.state.settings.page_size)
-    counts = data.queue_counts(store, filters)
+    counts = request.app.state.counts.get(store, filters)
+    counts["total"] = data.queue_total(store, filters)  # the headline number is always exact
     context = {"filters": filters, "rows": page.rows, "next_after": page.next_after, "counts": counts,
                "query": filters.to_query(), "after": after}
     json_data = {"filters": filters.as_dict(), "rules": page.rows, "next_after": page.next_after,

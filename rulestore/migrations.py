@@ -170,6 +170,26 @@ CREATE TABLE settings (
 """
 
 
+@_migration("0002_review_queue")
+def _review_queue(db: sqlite_utils.Database) -> None:
+    # Added for review_ui (its queue and facet counts at 100,000 versions; scripts/bench_ui.py):
+    # the queue walks proposed versions by confidence within attention tiers, reading flags and
+    # the filter columns from the index alone; facet counts GROUP BY covering indexes.
+    for stmt in (
+        "CREATE INDEX rule_versions_review ON rule_versions(status, confidence, id, flags, kind, region_code, "
+        "policy_year)",
+        # conflicts and flagged versions are few: partial indexes let their tiers skip the rest
+        "CREATE INDEX rule_versions_review_conflict ON rule_versions(status, confidence, id, kind, region_code, "
+        "policy_year) WHERE instr(flags, '\"conflict\"') > 0",
+        "CREATE INDEX rule_versions_review_flagged ON rule_versions(status, confidence, id, flags, kind, region_code, "
+        "policy_year) WHERE flags != '[]'",
+        "CREATE INDEX rule_versions_status_region ON rule_versions(status, region_code)",
+        "CREATE INDEX rule_versions_status_year ON rule_versions(status, policy_year)",
+        "CREATE INDEX evidence_version_sha ON evidence(version_id, sha256, document_id)",
+    ):
+        db.conn.execute(stmt)
+
+
 def _ensure_table(db: sqlite_utils.Database) -> None:
     db.conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
 

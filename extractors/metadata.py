@@ -859,8 +859,8 @@ def _script(original: str) -> str:
         return "unknown"
     trad = sum(map(operator.ne, sample, t2s))
     simp = sum(map(operator.ne, sample, s2t))
-    if trad + simp < 5:
-        return "simplified" if trad == 0 else "mixed"
+    if trad + simp < 5:  # too few telling characters for a share: any one-sided evidence decides
+        return "simplified" if trad == 0 else "traditional" if simp == 0 else "mixed"
     share = trad / (trad + simp)
     # calibrated on the seeds: traditional pages reposted through converters keep ~5% simplified
     # forms (names, 征/于 phrases); a real mix of both scripts sits far from either end

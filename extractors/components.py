@@ -35,15 +35,18 @@ from . import values as V
 
 __all__ = [
     "Candidate",
+    "FACT_LABELS",
     "FactResolver",
     "NoticeCharTokenizer",
     "NoticeSentencizer",
+    "PARSERS",
     "PatternRuler",
     "default_patterns",
+    "doc_to_text",
+    "text_to_windows",
 ]
 
-FACT_LABELS = ("DATE", "DATE_RANGE", "DURATION", "MONEY", "PERCENT", "DOC_NO")
-LOOKALIKE = "LOOKALIKE"
+FACT_LABELS = ("DATE", "DATE_RANGE", "DURATION", "MONEY", "PERCENT", "DOC_NO")  # = contract.FactType
 
 for _name in ("fact", "fact_value", "fact_flags", "fact_pattern", "fact_candidates"):
     if not Span.has_extension(_name):

@@ -32,8 +32,8 @@ __all__ = [
     "number_to_decimal",
     "percent_to_value",
     "range_to_value",
-    "ym_range_to_value",
     "yearseq_to_docno",
+    "ym_range_to_value",
     "ymd_to_date",
 ]
 
@@ -57,7 +57,6 @@ _CN_DIGITS: dict[str, int] = {
 _CN_SMALL_UNITS: dict[str, int] = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _CN_BIG_UNITS: dict[str, int] = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
 _CN_POINT = "点點"
-CN_NUMERAL_CHARS = "".join(_CN_DIGITS) + "".join(_CN_SMALL_UNITS) + "".join(_CN_BIG_UNITS) + _CN_POINT
 
 _MULTIPLIERS: dict[str, Decimal] = {
     "": Decimal(1), "十": Decimal(10), "百": Decimal(100), "千": Decimal(1000),

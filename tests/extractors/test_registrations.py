@@ -108,3 +108,28 @@ def test_bad_pattern_records_name_the_pattern_and_the_fix(record: dict[str, obje
         ruler.add_patterns([record])
     for w in words:
         assert w in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["extractors.components", "extractors.factories", "extractors.facts", "extractors.normalise", "extractors.values"],
+)
+def test_all_is_sorted_and_complete(module: str) -> None:
+    import importlib
+    import inspect
+
+    mod = importlib.import_module(module)
+    assert list(mod.__all__) == sorted(mod.__all__)
+    for name in mod.__all__:
+        assert hasattr(mod, name), name
+    defined_here = [
+        n
+        for n, obj in vars(mod).items()
+        if not n.startswith("_")
+        and (inspect.isfunction(obj) or inspect.isclass(obj))
+        and getattr(obj, "__module__", None) == module
+    ]
+    # public functions/classes are exported; factory functions are reached through spaCy
+    assert sorted(n for n in defined_here if not n.startswith("make_")) == sorted(
+        n for n in mod.__all__ if n in defined_here
+    )

@@ -370,7 +370,11 @@ _ATOM = re.compile(
     r"|(?P<md>(?:(?P<mnext>次年|翌年|下一年|下年|明年))?(?<![\d.])(?P<mm>\d{1,2})\s*月\s*(?P<mdd>\d{1,2})\s*[日号])"
     r"|(?P<mon>(?:(?P<oy>(?<!\d)\d{4})\s*年\s*|(?P<onext>次年|翌年|下一年|下年|明年))?(?<![\d.])(?P<om>\d{1,2})\s*月(?:份)?(?![\d底末份]))"
 )
-_RANGE_GAP = re.compile(r"^\s*(?:起|开始)?\s*[,，]?\s*(?:原则上|最迟|一般)?\s*(?:至|到|—|–|-|~|～|－|—)\s*$")
+# what may stand between a window's two ends: 至 / 起至 / 开始,原则上至 / 起开始集中缴费,至
+_RANGE_GAP = re.compile(
+    r"^\s*(?:起|开始)?\s*(?:开始)?\s*(?:集中)?(?:参保缴费|参保|缴费|征缴|征收)?\s*[,，]?\s*(?:原则上|最迟|一般)?\s*"
+    r"(?:至|到|—|–|-|~|～|－|—)\s*$"
+)
 
 
 _ISO_HINT = re.compile(r"\d{4}[-./]")
@@ -450,8 +454,8 @@ def sentence_to_values(text: str, offset: int = 0, *, default_year: int | None =
             values.append(Value("DATE_RANGE", offset + a.start, offset + b.end, text[a.start : b.end], None, flags))
             used.update((i, i + 1))
             continue
-        if a.kind == "mon" and b.kind not in ("mon", "mend"):
-            continue
+        if a.kind == "mon" and b.kind not in ("mon", "mend") and not re.match(r"^\s*(?:起|开始)", text[a.end : b.start]):
+            continue  # 9月 … 12月31日 is a window only as 自9月起…至12月31日
         flags = list(a.flags) + list(b.flags)
         ay = a.y
         if ay is None:

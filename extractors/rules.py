@@ -211,25 +211,36 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
 
 
 def _listed_contributions(ctx: _Ctx) -> list[_Cand]:
-    """个人缴费标准如下: (一)学生儿童:每人每年400元; (二)… — one rule per tier line."""
+    """个人缴费标准如下: (一)学生儿童:每人每年400元; (二)… — one rule per tier line.
+
+    An item may state last year's figure beside this year's (780元(2018年度为720元)); each
+    amount takes the year mention nearest before it."""
     out: list[_Cand] = []
     for i, sent in enumerate(ctx.sentences):
-        if not _trig(sent, "CONTRIB") or not re.search(r"(?:如下|分别为|为)\s*[:：]\s*[。]?$", sent.text):
+        if not _trig(sent, "CONTRIB") or not re.search(r"[:：]\s*[。]?$", sent.text):
             continue
         year, ysrc = _year_for(ctx, sent, sent.end)
         for item in ctx.sentences[i + 1 : i + 8]:
-            if item.triggers and not {t.label for t in item.triggers} <= {"START"}:
+            if item.triggers and not {t.label for t in item.triggers} <= {"START", "CONTRIB"}:
                 break
             fill_values(item, ctx.facts, ctx.policy_year)
-            money = [v for v in _values(item, "MONEY") if v.trusted and v.value]
-            head = item.text[: item.rel(money[0].start)] if money else ""
-            tier = phrase_to_tier(head)
-            if len(money) != 1 or not tier or "万" in money[0].text:
+            money = [v for v in _values(item, "MONEY") if v.trusted and v.value and "万" not in v.text]
+            if not money:
                 break
-            out.append(_Cand("personal_contribution", year,
-                             {"amount": money[0].value["amount"], "currency": "CNY", "per": "person_year"},
-                             {"scheme": "basic_medical", "population": tier}, (item.start, item.end),
-                             _base_conf(ysrc) - 0.05, list(money[0].flags), order=item.start))
+            head = item.text[: item.rel(money[0].start)]
+            tier = phrase_to_tier(head)
+            if not tier:
+                break
+            population = re.sub(r"^\s*[(（][一二三四五六七八九十\d]+[)）]|[(（][^()（）]*[)）]|缴费|每人每年|[:：,，\s]", "", head) or tier
+            for v in money:
+                y, src = year, ysrc
+                mentions = [yy for s_, e_, yy in item.years if e_ <= v.start]
+                if mentions and (ctx.policy_year is None or abs(mentions[-1] - ctx.policy_year) <= 1):
+                    y, src = mentions[-1], "clause"
+                out.append(_Cand("personal_contribution", y,
+                                 {"amount": v.value["amount"], "currency": "CNY", "per": "person_year"},
+                                 {"scheme": "basic_medical", "population": population}, (item.start, item.end),
+                                 _base_conf(src) - 0.05, list(v.flags), order=v.start))
     return out
 
 
@@ -249,6 +260,7 @@ def _paid_condition(sent: Sentence, lo: int, hi: int) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- windows
 
+_DIGIT = re.compile(r"[\d〇零一二三四五六七八九十]")
 _CONDITIONAL_AFTER = re.compile(r"^[^,，。；]{0,40}的\s*[,，]")
 
 
@@ -257,7 +269,7 @@ def _enrollment_rules(ctx: _Ctx) -> list[_Cand]:
     last_window: dict[str, Any] | None = None
     for sent in ctx.having("ENROLL"):
         trigs = _trig(sent, "ENROLL")
-        if not trigs or ("月" not in sent.text and "日" not in sent.text and "-" not in sent.text):
+        if not trigs or not _DIGIT.search(sent.text):
             continue
         emitted: list[_Cand] = []
         for v in _values(sent, "DATE_RANGE"):
@@ -337,6 +349,9 @@ def _window_owner(sent: Sentence, trigs: list[Trigger], v: Value) -> Trigger | N
     """The enrollment trigger a window belongs to: one before it in its sub-clause, one right
     after it (9月至11月为集中征缴期), or one ending the sub-clause before with a colon."""
     sub = sent.subclause_of(v.start)
+    inside = [t for t in trigs if v.start <= t.start and t.end <= v.end]
+    if inside:
+        return inside[0]  # 自2023年9月起开始集中缴费,至2023年12月31日结束
     if _BENEFIT_AFTER.match(sent.between(v.end, v.end + 12)):
         return None  # 2024年1月1日至12月31日享受待遇: a benefit window
     rivals = [t for t in sent.triggers if t.label in ("BENEFIT", "NEWBORN", "WAIT") and t.end <= v.start and t.start >= sub[0]]
@@ -398,6 +413,7 @@ def _benefit_period_rules(ctx: _Ctx) -> list[_Cand]:
 
 # --------------------------------------------------------------------------- waiting period
 
+_EXAMPLE = re.compile(r"例子|例如|举例|比如|假设|假如|譬如")
 _VARIABLE = re.compile(
     r"每(?:多)?(?:中断|断保|断缴|未参保|欠缴|未连续参保)\s*(?P<y>\d+|[一二两三])\s*年[^。；]{0,30}?"
     r"(?:增加|延长|加)\s*(?:变动待遇等待期\s*)?(?P<m>\d+|[一二两三])\s*个月"
@@ -420,6 +436,8 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
     reduction = load_vocab("waiting_reduction")
     pending_exempt: list[tuple[int, list[str]]] = []
     for sent in ctx.having("WAIT", "START"):
+        if _EXAMPLE.search(sent.text):
+            continue  # 举个例子:…待遇等待期为固定等待期3个月加变动等待期2个月 is a worked example
         trigs = _trig(sent, "WAIT")
         days_after = _DAYS_AFTER.search(sent.text) if "享受" in sent.text else None
         if not trigs and not days_after:
@@ -586,8 +604,9 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
                     re.match(r"^\s*(?:的)?\s*(?:标准)?\s*(?:给予|予以)\s*(?:定额)?\s*(?:资助|补助|补贴)", sent.between(v.end, v.end + 10)):
                 if "万" in v.text or "亿" in v.text:
                     continue
+                bound = "min" if re.search(r"(?:不低于|不少于|至少)\s*$", before) else None
                 stmts.append({"mode": "fixed_amount", "pos": v.start, "end": v.end, "amount": v.value["amount"],
-                              "trusted": v.trusted, "flags": list(v.flags)})
+                              "trusted": v.trusted, "flags": list(v.flags), "bound": bound})
         if not stmts and "个人缴费部分由" in sent.text and re.search(r"资助|代缴|承担|补助", sent.text):
             t = next(t for t in trigs)
             stmts.append({"mode": "full", "pos": t.start, "end": t.end, "flags": []})
@@ -609,6 +628,8 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
                 elif "amount" not in target:
                     target["amount"] = st["amount"]
                     target["flags"] += st["flags"]
+                    if st.get("bound"):
+                        target["bound"] = st["bound"]
                 target["end"] = max(target["end"], st["end"])
                 continue
             if st["mode"] == "net":
@@ -638,6 +659,8 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
                     continue  # 定额资助 without its amount: nothing a calculation can use
                 params["amount"] = r["amount"]
                 params["currency"] = "CNY"
+                if r.get("bound"):
+                    params["bound"] = r["bound"]
                 if "net_personal_amount" in r:
                     params["net_personal_amount"] = r["net_personal_amount"]
             if r["mode"] == "percent":

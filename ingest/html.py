@@ -54,8 +54,9 @@ _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|--|——|\s-\s|—)\s*")
 _DATE = re.compile(r"\d{4}\s*[-年/.]\s*\d{1,2}")
 _DATE_KEY = re.compile(r"(发布|發布|发文|發文|成文|更新)?(日期|时间|時間)\s*[:：]")
 # Page furniture printed in the date/source line: font-size switches, print/close buttons.
-_FONT_SWITCH = re.compile(
-    r"[【\[]\s*字[体號号][:：]?[^】\]]{0,20}[】\]]|[【\[]?(打印|关闭|收藏|打印本页|关闭窗口)[】\]]?\s*$")
+# The bracketed switch is removed from any line; the bare buttons only end the date line.
+_FONT_SWITCH = re.compile(r"[【\[]\s*字[体體号號][:：]?[^】\]]{0,20}[】\]]")
+_TRAILING_BUTTONS = re.compile(r"[【\[]?(打印|关闭|收藏|打印本页|关闭窗口|列印|關閉)[】\]]?\s*$")
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
@@ -469,7 +470,7 @@ def _assemble(parts: list[list[str | _Table]]) -> tuple[str, list[TableBlock]]:
                     offset += len(line) + 1
                 tables.append(TableBlock(rows=[list(r) for r in rows], start=start, end=offset - 1))
             else:
-                line = clean_text(item)
+                line = clean_text(_FONT_SWITCH.sub("", item)).strip(" \u3000")
                 if not line or any(p.match(line) for p in NOISE_LINES):
                     continue
                 lines.append(line)
@@ -533,7 +534,7 @@ def html_to_parsed(raw: bytes, *, source: str, charset: str | None = None) -> Pa
             squashed in h or (len(h) >= 6 and h in squashed) for h in head_lines):
         parts.append([title_line])
     if info_el is not None:
-        parts.append([_FONT_SWITCH.sub("", i).strip() if isinstance(i, str) else i
+        parts.append([_TRAILING_BUTTONS.sub("", i).strip() if isinstance(i, str) else i
                       for i in _element_to_items(info_el)])
     parts.append(body_items)
     text, tables = _assemble(parts)

@@ -295,7 +295,7 @@ _CN_NUM = "〇零○一二两三四五六七八九十百千万亿壹贰叁肆伍
 _ANCHOR_RE = re.compile(rf"\d+|[百千]分之|半年|RMB|CNY|[{_CN_NUM}]+(?=[^\n]{{0,2}}[年月日号元圆天周星工岁%])")
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=2)  # the rulers of one Doc ask in turn; big texts are not kept around
 def text_to_windows(text: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
     """The merged (start, end, chars) windows of ``text`` around numbers, where facts can be.
 

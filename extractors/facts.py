@@ -60,6 +60,12 @@ def _nlp() -> Language:
 def normalised_to_facts(norm: Normalised) -> tuple[list[Fact], Doc]:
     """Return the facts (offsets into norm.original) and the spaCy Doc over norm.text."""
     nlp = _nlp()
+    if len(norm.text) > nlp.max_length:
+        raise ValueError(
+            f"notice text of {len(norm.text):,} characters is longer than the {nlp.max_length:,} "
+            "the fact pipeline takes (about 1 KB of memory per character); split the document "
+            "or cut it before extraction"
+        )
     doc = nlp.make_doc(norm.text)
     doc.user_data["noticerules.text"] = norm.text  # spares every component a doc.text rebuild
     doc.user_data["noticerules.norm"] = norm

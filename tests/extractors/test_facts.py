@@ -346,3 +346,11 @@ def test_any_text_gives_facts_on_original_slices(text: str) -> None:
         assert a.end <= b.start
     for f in facts:
         assert f.value is not None or f.flags, f
+
+
+def test_too_long_text_is_refused_with_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractors import facts as F
+
+    monkeypatch.setattr(F._nlp(), "max_length", 10)
+    with pytest.raises(ValueError, match="longer than the 10 .*split the document"):
+        normalised_to_facts(text_to_normalised("2024年9月25日至12月31日"))

@@ -412,6 +412,7 @@ def _nows(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
+_ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．]|第[一二三四五六七八九十百\d]{1,4}[条章节部分])")
 _LEAD_ORG = re.compile(r"^([\u4e00-\u9fff]{2,30}?(?:局|厅|委员会|政府|办公室|中心))(?=(?:19|20)\d{2}\s*年)")
 
 
@@ -432,8 +433,11 @@ def _title_from_string(s: str, start: int, end: int, source: str) -> _Title | No
         elif prefix.strip() and _SENTENCE_PUNCT.search(prefix[-30:]):
             continue  # 关于 in the middle of a sentence
         return _Title(start, end, orgs, body, source)
-    # a standalone line: XX县2024年城乡居民医保参保缴费工作方案
+    # a standalone line: XX县2024年城乡居民医保参保缴费工作方案 (not a section heading:
+    # 四、待遇享受规定 / （二）实施办法 / 第三条)
     compact = _nows(s)
+    if _ENUMERATED.match(compact):
+        return None
     if 6 <= len(compact) <= 70 and not _SENTENCE_PUNCT.search(compact) and v.title_end.search(compact + " "):
         m_end = v.title_end.search(compact + " ")
         if m_end is not None and m_end.end() == len(compact) and "《" not in compact[:2]:
@@ -484,7 +488,7 @@ def _clean_hint(hint: str) -> str:
 
 
 def _find_title(parsed: ParsedDocument, meta: dict[str, str], lines: list[_Line], meta_lines: set[int],
-                text_len: int) -> tuple[_Title | None, list[_Title], bool]:
+                text: str) -> tuple[_Title | None, list[_Title], bool]:
     """The notice's own title, the body candidates, and whether a repost wrapper was seen.
 
     Order of trust: the metadata table's 标题; a title line near the top of the text (关于…的通知,
@@ -493,7 +497,7 @@ def _find_title(parsed: ParsedDocument, meta: dict[str, str], lines: list[_Line]
     read the same except for their numbers, the later one (inside the reposted notice) wins and
     the document is flagged ``repost_wrapper``.
     """
-    limit = max(1500, int(text_len * 0.4))
+    limit = max(1500, int(len(text) * 0.4))
     body = _body_titles(lines, meta_lines, limit)
     wrapper = False
     chosen: _Title | None = None
@@ -517,7 +521,14 @@ def _find_title(parsed: ParsedDocument, meta: dict[str, str], lines: list[_Line]
             wrapper = True
             body_choice = same[-1]
         else:
-            body_choice = first
+            # several headings before the addressee (a list of other notices left by the page
+            # layout above the notice): the one closest to the addressee is the notice's own;
+            # the same heading twice (page header and document header) keeps its fuller form
+            start = _body_start(text, lines, 0)
+            before = [t for t in body if t.start < start]
+            body_choice = before[-1] if before else first
+            same_text = [t for t in before if t.skeleton == body_choice.skeleton]
+            body_choice = max(same_text or [body_choice], key=lambda t: len(t.text))
         if chosen is None:
             chosen = body_choice
     hint = _clean_hint(parsed.title_hint or "")
@@ -882,7 +893,7 @@ def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fac
     v = _vocab()
     flags = list(parsed.flags)
 
-    title, _candidates, wrapper = _find_title(parsed, meta, lines, meta_lines, len(text))
+    title, _candidates, wrapper = _find_title(parsed, meta, lines, meta_lines, text)
     if wrapper:
         flags.append("repost_wrapper")
     title_end = title.end if title is not None and title.start >= 0 else 0

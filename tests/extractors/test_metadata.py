@@ -489,3 +489,17 @@ def test_signature_date_not_the_imprint_date() -> None:
 def test_meta_date_forms(value: str, published: str | None) -> None:
     doc = _doc("各有关单位：\n为做好参保缴费工作，现通知如下。\n", meta={"发文日期": value}, fmt="html")
     assert doc.published == published
+
+
+def test_list_of_other_notices_above_the_heading() -> None:
+    text = ("最新文件\n关于做好2023年度城乡居民医保参保工作的通知\n关于印发《医疗救助办法》的通知\n\n"
+            "吉林省医疗保障局关于做好2024年度城乡居民基本医疗保险参保缴费工作的通知\n"
+            "各市（州）医疗保障局：\n" + BODY)
+    assert _doc(text).title == "吉林省医疗保障局关于做好2024年度城乡居民基本医疗保险参保缴费工作的通知"
+
+
+@pytest.mark.parametrize("heading", ["四、待遇享受规定", "（二）实施办法", "第三条 管理办法", "2.工作方案"])
+def test_section_headings_are_not_titles(heading: str) -> None:
+    text = ("为扎实做好我镇2024年度城乡居民基本医疗保险参保扩面工作，结合我镇实际，制定本方案。\n"
+            f"{heading}\n（一）上年度已参保并在集中缴费期内续保的连续参保人员，待遇享受不中断。\n")
+    assert _doc(text).title is None

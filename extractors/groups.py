@@ -15,7 +15,7 @@ import re
 
 from .clauses import load_vocab
 
-__all__ = ["phrase_to_groups", "phrase_to_tier", "phrase_to_alternatives"]
+__all__ = ["phrase_to_alternatives", "phrase_to_groups", "phrase_to_tier", "phrase_to_tiers"]
 
 # a group's words end in a noun for people (人员, 对象, 人口, 儿童, 户 …)
 _GROUP_END = re.compile(
@@ -84,3 +84,13 @@ def phrase_to_tier(phrase: str) -> str | None:
         if word in phrase:
             return word
     return None
+
+
+def phrase_to_tiers(phrase: str) -> frozenset[str]:
+    """Every tier word in a phrase (brackets dropped): the identity of a population."""
+    phrase = _BRACKETS.sub("", phrase)
+    found: list[str] = []
+    for word in load_vocab("population_tiers"):  # longest first; a shorter word inside a found one is skipped
+        if word in phrase and not any(word in f for f in found):
+            found.append(word)
+    return frozenset(found)

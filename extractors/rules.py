@@ -29,7 +29,7 @@ from typing import Any, Callable
 
 from .clauses import Sentence, Trigger, Value, facts_to_values, fill_values, load_vocab, sentence_to_values, text_to_sentences
 from .contract import Evidence, Fact, Flag, NoticeDocument, Rule, RuleKind
-from .groups import phrase_to_alternatives, phrase_to_groups, phrase_to_tier
+from .groups import phrase_to_alternatives, phrase_to_groups, phrase_to_tier, phrase_to_tiers
 from .normalise import Normalised
 from .relevance import text_is_relevant
 from .sanity import rule_to_sanity_flags
@@ -193,8 +193,8 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
                     continue
                 conditions["scheme"] = "long_term_care" if ltc >= 0 and ltc > basic - 8 else "basic_medical"
                 sub_start = sent.subclause_of(owner.start)[0]
-                tier = phrase_to_tier(sent.between(sub_start, v.start))
-                conditions["population"] = tier or "all"
+                conditions["population"] = _population(
+                    [sent.between(sent.subclause_of(v.start)[0], v.start), sent.between(sub_start, owner.start)])
                 paid = _paid_condition(sent, sent.start, owner.start)
                 conditions.update(paid)
             else:
@@ -954,7 +954,7 @@ def _key(c: _Cand) -> tuple[Any, ...]:
     """Same key = the same rule stated again (one rule, more evidence)."""
     p, k = c.params, c.kind
     if k == "personal_contribution":
-        return (k, c.year, p.get("amount"), c.conditions.get("scheme"), c.conditions.get("population"))
+        return (k, c.year, p.get("amount"), c.conditions.get("scheme"), _pop_key(c))
     if k == "fiscal_subsidy":
         return (k, c.year, p.get("amount"), p.get("bound"), c.conditions.get("population"))
     if k in ("enrollment_period", "benefit_period"):
@@ -970,10 +970,28 @@ def _key(c: _Cand) -> tuple[Any, ...]:
     return (k, c.year, p.get("percent"), p.get("bound"), tuple(c.conditions.get("groups", [])))
 
 
+def _population(phrases: list[str]) -> str:
+    """The population words of the first phrase naming a tier (2022年度成年居民个人缴费标准为 → 成年居民)."""
+    for phrase in phrases:
+        phrase = re.sub(r"[(（][^()（）]*[)）]", "", phrase)
+        for piece in reversed(re.split(r"\d{4}\s*年度?|个人|每人|缴费|标准|[为,，:：;；]", phrase)):
+            if phrase_to_tiers(piece):
+                return piece.strip()
+    return "all"
+
+
+def _pop_key(c: _Cand) -> Any:
+    """The same population however it was worded (未成年人和在校学生 = 在校学生、未成年人)."""
+    pop = c.conditions.get("population")
+    if pop in (None, "all"):
+        return pop
+    return (phrase_to_tiers(pop) or pop, tuple(re.findall(r"[一二三四五六1-6]\s*档", pop)))
+
+
 def _conflict_key(c: _Cand) -> tuple[Any, ...] | None:
     """Same conflict key with different values = the notice contradicts itself."""
     if c.kind == "personal_contribution":
-        return (c.kind, c.year, c.conditions.get("scheme"), c.conditions.get("population"),
+        return (c.kind, c.year, c.conditions.get("scheme"), _pop_key(c),
                 c.conditions.get("paid_before"), tuple(c.conditions.get("paid_between", [])))
     if c.kind == "fiscal_subsidy":
         return (c.kind, c.year, c.conditions.get("population"))

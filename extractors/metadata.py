@@ -36,9 +36,10 @@ from .normalise import Normalised
 
 __all__ = ["parsed_to_document"]
 
-_CJK = "\u4e00-\u9fff"
 _PINYIN_GLUE = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}\)")
 _FILLER = re.compile(r"[?？\ufffd]{1,}|\u3000|\xa0")
+# what the normaliser would have removed: a Normalised that still has it skipped the normaliser
+_UNNORMALISED = re.compile(r"\?{2,}|\ufffd|[\u3000\xa0]")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９：（）［］", "0123456789:()[]")
 _SENTENCE_PUNCT = re.compile(r"[，。；;！!？]")
 # a CJK-ish org token: the name itself, possibly with brackets (中国（广西）自由贸易试验区)
@@ -123,7 +124,7 @@ class _Work:
 def _norm_to_work(norm: Normalised) -> _Work:
     # The normaliser already converts to simplified and drops pinyin glue and `?` runs; this
     # module only redoes it when the text plainly did not go through those steps.
-    if not (_PINYIN_GLUE.search(norm.text) or _FILLER.search(norm.text)):
+    if not (_PINYIN_GLUE.search(norm.text) or _UNNORMALISED.search(norm.text)):
         return _Work(norm.text, norm.offsets[: len(norm.text)])
     src = _t2s(norm.text).translate(_FULLWIDTH)
     keep: list[int] = []

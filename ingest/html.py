@@ -441,12 +441,15 @@ def _meta_tags(soup: BeautifulSoup) -> dict[str, str]:
 
 def _find_title_element(elements: list[Tag], hints: list[str]) -> Tag | None:
     """The heading that carries the notice title: the first heading-like element whose text
-    and a hint (<title>, ArticleTitle, the metadata 标题) contain one another."""
+    and a hint (<title>, ArticleTitle, the metadata 标题) contain one another. A heading that
+    is only a small part of the hint (the site logo "吉林省医疗保障局" inside the ArticleTitle)
+    does not count: it must cover 60% of the hint."""
     squashed_hints = [_squash(h) for h in hints if len(_squash(h)) >= 6]
     for sel in _TITLE_SIMPLE:
         for el in _select(elements, sel):
             text = _squash(el.get_text())
-            if 6 <= len(text) <= 200 and any(text in h or h in text for h in squashed_hints):
+            if 6 <= len(text) <= 200 and any(
+                    h in text or (text in h and len(text) >= 0.6 * len(h)) for h in squashed_hints):
                 return el
     return None
 

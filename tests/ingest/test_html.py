@@ -199,3 +199,14 @@ def test_traditional_metadata_keys() -> None:
                 "<div id='zoom'><p>2025年度全區城鄉居民基本醫療保險集中參保期限從2024年9月25日開始。</p></div>")
     parsed = bytes_to_parsed(raw, source="x.html")
     assert parsed.meta == {"索引號": "640324042/2024-00073", "發文時間": "2024-09-24", "發布機構": "同心縣醫療保障局"}
+
+
+def test_site_logo_heading_is_not_the_title() -> None:
+    raw = _page("<div class='logo'><h1>吉林省医疗保障局</h1></div>"
+                "<div class='article'><h2>关于做好2024年度城乡居民基本医疗保险参保缴费工作的通知</h2>"
+                "<div class='TRS_Editor'><p>个人缴费标准为每人每年380元，集中缴费期为2023年9月1日至12月31日。</p></div></div>",
+                head="<meta charset='utf-8'><meta name='ArticleTitle' content='吉林省医疗保障局关于做好2024年度城乡居民"
+                     "基本医疗保险参保缴费工作的通知'>")
+    parsed = bytes_to_parsed(raw, source="x.html")
+    assert parsed.text.splitlines()[0] == "关于做好2024年度城乡居民基本医疗保险参保缴费工作的通知"
+    assert "吉林省医疗保障局\n" not in parsed.text

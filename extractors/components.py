@@ -138,6 +138,21 @@ def _p_ymd_century(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
     return value, ["year_inferred", *flags], None, None
 
 
+_YEAR_RE = re.compile(r"(?<!\d)(\d{4})\s?年")
+_SENTENCE_END = "。！？!?；;\n"
+
+
+def _p_md_same_year(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed | None:
+    """当年12月31日: the year is the last YYYY年 earlier in the same sentence."""
+    text, pos = m.string, m.start()
+    start = max(text.rfind(c, 0, pos) for c in _SENTENCE_END) + 1
+    years = _YEAR_RE.findall(text, start, pos)
+    if not years:
+        return None
+    value, flags = V.ymd_to_date(years[-1], m.group("m"), m.group("d"))
+    return value, ["year_inferred", *flags], None, None
+
+
 def _p_md_flag_only(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed | None:
     if _g(m, "garble"):
         return None, ["corrupt"], None, None
@@ -259,6 +274,7 @@ PARSERS: dict[str, _Parser] = {
     "ymd_repaired": _p_ymd_repaired,
     "ymd_century": _p_ymd_century,
     "md_flag_only": _p_md_flag_only,
+    "md_same_year": _p_md_same_year,
     "range": _p_range,
     "ym_range": _p_ym_range,
     "duration": _p_duration,

@@ -187,6 +187,7 @@ CASES = [
     ("新一年", []),
     ("100多元", []),
     ("9月25日", []),
+    ("2024年。维护至当年12月31日", []),  # 当年 with no year earlier in its sentence
     ("2024年9月", []),
 ]
 # fmt: on
@@ -212,6 +213,7 @@ FLAGGED = [
     ("2065438年9月1日至2007年2月31日", "DATE_RANGE", True, {"corrupt", "invalid_date"}),
     ("2023年10月1日至12月31日", "DATE_RANGE", False, {"year_inferred"}),
     ("21年6月12日", "DATE", False, {"year_inferred"}),
+    ("允许2025年的退役军人参保,维护至当年12月31日", "DATE", False, {"year_inferred"}),
 ]
 # fmt: on
 

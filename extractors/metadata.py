@@ -894,10 +894,14 @@ def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fac
     v = _vocab()
     flags = list(parsed.flags)
 
-    title, _candidates, wrapper = _find_title(parsed, meta, lines, meta_lines, text)
+    title, candidates, wrapper = _find_title(parsed, meta, lines, meta_lines, text)
     if wrapper:
         flags.append("repost_wrapper")
     title_end = title.end if title is not None and title.start >= 0 else 0
+    if title is not None and title.start < 0:
+        # a title from the table or the page title: where the text repeats it, the header is there
+        placed = next((t for t in candidates if _nows(title.body) in _nows(t.text)), None)
+        title_end = placed.end if placed is not None else 0
     body_start = _body_start(text, lines, title_end)
 
     # content = the text without the metadata table and site furniture (footer, nav, share bar)

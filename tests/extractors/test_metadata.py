@@ -503,3 +503,14 @@ def test_section_headings_are_not_titles(heading: str) -> None:
     text = ("为扎实做好我镇2024年度城乡居民基本医疗保险参保扩面工作，结合我镇实际，制定本方案。\n"
             f"{heading}\n（一）上年度已参保并在集中缴费期内续保的连续参保人员，待遇享受不中断。\n")
     assert _doc(text).title is None
+
+
+def test_own_number_below_a_heading_deep_in_the_page() -> None:
+    nav = "首页 > 政务公开 > 政策文件\n" + "".join(f"栏目{i} 新闻{i} 动态{i}\n" for i in range(40))
+    text = (nav + "长沙县医疗保障局关于做好2025年度城乡居民医保参保缴费工作的通知\n长县医保发〔2024〕12号\n"
+            "各镇人民政府：\n" + BODY)
+    facts = [_docno(text, "长县医保发〔2024〕12号", "长县医保发〔2024〕12号")]
+    doc = _doc(text, facts=facts, meta={"标题": "长沙县医疗保障局关于做好2025年度城乡居民医保参保缴费工作的通知"},
+               fmt="html")
+    assert doc.doc_number == "长县医保发〔2024〕12号"
+    assert doc.cites == []

@@ -47,6 +47,8 @@ _DATA = Path(__file__).parent / "data"
 # a fact or value with one of these flags is never bound to a rule (contract: "no rule is
 # ever built on a value flagged invalid_date, corrupt or incomplete")
 BAD_FLAGS = frozenset({"invalid_date", "corrupt", "incomplete"})
+# flags a fact reader may null a value for that a rule keeps, flagged, for review
+_REVIEW_ONLY = frozenset({"window_reversed"})
 
 
 @dataclass
@@ -521,7 +523,9 @@ def _merge_values(local: list[Value], facts: list[Value]) -> list[Value]:
     out = []
     for v in local:
         over = [f for f in facts if f.start < v.end and v.start < f.end]
-        bad = [f for f in over if not f.trusted]
+        # a window the fact reader nulled only because it is reversed is kept, flagged, so a
+        # reviewer sees the rule (sanity flag window_reversed) instead of nothing
+        bad = [f for f in over if not f.trusted and not (f.value is None and f.flags and set(f.flags) <= _REVIEW_ONLY)]
         same = [f for f in over if f.trusted and f.type == v.type and f.start == v.start and f.end == v.end]
         if bad:
             v.value = None

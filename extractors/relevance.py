@@ -32,7 +32,7 @@ def _count(text: str, name: str) -> int:
 
 def text_is_relevant(text: str, title: str | None = None) -> bool:
     """True when the notice is about resident medical insurance enrollment / contributions."""
-    core = _count(text, "relevance_core")
+    core = _count(text, "relevance_core") + (_count(title, "relevance_core") if title else 0)
     if core == 0:
         return False
     off = _count(text, "relevance_off_topic")

@@ -1,0 +1,206 @@
+"""The rule builder end to end on short notices: normaliser → facts pipeline → facts_to_rules.
+
+Each case is one trap from issue 3 (binding the right number, windows, years, evidence,
+duplicates, conflicts, untrusted values, relevance, sanity flags).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.contract import NoticeDocument, Region, Rule
+from extractors.facts import normalised_to_facts
+from extractors.normalise import text_to_normalised
+from extractors.rules import facts_to_rules
+
+
+def _rules(text: str, *, year: int | None = 2024, published: str | None = None,
+           title: str | None = "关于做好城乡居民基本医疗保险参保缴费工作的通知") -> tuple[list[Rule], NoticeDocument]:
+    norm = text_to_normalised(text)
+    facts, doc = normalised_to_facts(norm)
+    document = NoticeDocument(source="t.txt", sha256="0" * 64, policy_year=year, published=published, title=title,
+                              region=Region(province="吉林省", code="220000"))
+    return facts_to_rules(document, norm, doc, facts), document
+
+
+def _of(rules: list[Rule], kind: str) -> list[Rule]:
+    return [r for r in rules if r.kind.value == kind]
+
+
+def test_contribution_not_fund_total_nor_catastrophic_ceiling() -> None:
+    rules, _ = _rules("2024年度我市居民医保人均筹资标准为1070元,其中各级财政补助不低于每人每年670元,"
+                      "个人缴费标准为每人每年400元。大病保险年度最高支付限额为40万元。")
+    assert [(r.params["amount"], r.policy_year) for r in _of(rules, "personal_contribution")] == [("400", 2024)]
+    fiscal = _of(rules, "fiscal_subsidy")
+    assert [(r.params["amount"], r.params["bound"]) for r in fiscal] == [("670", "min")]
+    assert all(r.params.get("amount") not in ("1070", "400000") for r in rules)
+
+
+def test_region_from_document_on_every_rule() -> None:
+    rules, _ = _rules("2024年度居民医保个人缴费标准为每人每年400元。")
+    assert rules and all(r.region.code == "220000" for r in rules)
+
+
+def test_assistance_rate_not_reimbursement_rate() -> None:
+    rules, _ = _rules("低保对象个人缴费部分按70%给予资助。居民医保住院费用政策范围内报销比例为60%,该比例与资助比例无关。")
+    assist = _of(rules, "assistance")
+    assert [(r.params["mode"], r.params["percent"]) for r in assist] == [("percent", "70")]
+    assert assist[0].conditions["groups"] == ["低保对象"]
+
+
+def test_fixed_assistance_and_net_personal_amount() -> None:
+    rules, _ = _rules("对城乡特困人员给予全额资助;对低保对象、返贫致贫人口给予定额资助,每人每年资助250元,资助后个人缴纳150元。")
+    assist = sorted(_of(rules, "assistance"), key=lambda r: r.params["mode"])
+    assert [r.params["mode"] for r in assist] == ["fixed", "full"]
+    assert assist[0].params["amount"] == "250" and assist[0].params["net_personal_amount"] == "150"
+    assert assist[0].conditions["groups"] == ["低保对象", "返贫致贫人口"]
+    assert assist[1].conditions["groups"] == ["城乡特困人员"]
+    # the net amount is not a contribution standard
+    assert _of(rules, "personal_contribution") == []
+
+
+def test_window_to_end_of_next_february() -> None:
+    rules, _ = _rules("2025年度居民医保集中参保缴费期为2024年9月1日至次年2月底。", year=2025)
+    [period] = _of(rules, "enrollment_period")
+    assert period.params == {"start": "2024-09-01", "end": "2025-02-28"}
+    assert period.conditions == {"phase": "concentrated"} and period.policy_year == 2025
+
+
+def test_last_years_standard_keeps_its_year() -> None:
+    text = ("2023年度人均财政补助标准达到每人每年不低于640元,2024年度居民财政补助标准按照国家规定执行。"
+            "2024年度全省居民医保个人缴费标准为每人每年380元。")
+    rules, _ = _rules(text, year=2024, published="2023-09-08")
+    assert [(r.kind.value, r.policy_year, r.params["amount"]) for r in rules] == [
+        ("fiscal_subsidy", 2023, "640"), ("personal_contribution", 2024, "380")]
+
+
+def test_policy_year_is_the_insurance_year_not_publication() -> None:
+    rules, _ = _rules("2024年度居民医保费集中预缴期为2023年10月1日至12月31日。", year=None, published="2023-09-08")
+    [period] = _of(rules, "enrollment_period")
+    assert period.policy_year == 2024
+    assert period.params == {"start": "2023-10-01", "end": "2023-12-31"}
+
+
+def test_same_rule_twice_is_one_rule_with_both_spans() -> None:
+    text = "一、2024年度个人缴费标准为每人每年400元。\n二、……\n六、特别提醒:2024年度个人缴费标准为每人每年400元,请按时缴费。"
+    rules, _ = _rules(text)
+    [rule] = _of(rules, "personal_contribution")
+    assert len(rule.also_evidence) == 1
+    assert rule.evidence.start < rule.also_evidence[0].start
+    assert "conflict" not in rule.flags
+
+
+def test_two_values_for_one_rule_are_both_kept_and_flagged() -> None:
+    text = "2024年度个人缴费标准为每人每年380元。\n2024年度个人缴费标准为每人每年400元。"
+    rules, _ = _rules(text)
+    contrib = _of(rules, "personal_contribution")
+    assert sorted(r.params["amount"] for r in contrib) == ["380", "400"]
+    assert all("conflict" in r.flags for r in contrib)
+
+
+def test_no_rule_on_corrupt_or_invalid_dates() -> None:
+    rules, _ = _rules("参保登记缴费时间为2065438年9月1日至2007年2月31日,福利享受至2月31日。个人缴费标准为180元。", year=2018)
+    assert _of(rules, "enrollment_period") == [] and _of(rules, "benefit_period") == []
+    assert [r.params["amount"] for r in _of(rules, "personal_contribution")] == ["180"]
+
+
+def test_variable_waiting_period_is_represented_not_flattened() -> None:
+    text = ("自2025年起,除新生儿等特殊群体外,对未在居民医保集中参保期内参保或未连续参保的人员,设置参保后固定待遇等待期3个月;"
+            "其中,未连续参保的,每多断保1年,原则上在固定待遇等待期基础上增加变动待遇等待期1个月,"
+            "固定待遇等待期和变动待遇等待期合计不超过6个月。")
+    rules, _ = _rules(text, year=2025)
+    [wait] = _of(rules, "waiting_period")
+    assert wait.params == {"amount": 3, "unit": "month", "per_year_interrupted": 1, "max": 6}
+    assert wait.conditions["applies_to"] == ["未在居民医保集中参保期内参保", "未连续参保的人员"]
+    assert wait.conditions["exempt"] == ["新生儿等特殊群体"] or wait.conditions["exempt"] == ["新生儿"]
+
+
+def test_waiting_exemptions_from_a_sentence_that_sets_none() -> None:
+    text = ("90日内出生新生儿、边缘易致贫户、突发严重困难户在集中预缴期外参保缴费的,不设待遇等待期。"
+            "其他居民在集中预缴期外参保缴费的,设置90日待遇等待期。")
+    rules, _ = _rules(text)
+    [wait] = _of(rules, "waiting_period")
+    assert (wait.params["amount"], wait.params["unit"]) == (90, "day")
+    assert "边缘易致贫户" in wait.conditions["exempt"] and "突发严重困难户" in wait.conditions["exempt"]
+
+
+def test_evidence_is_the_original_traditional_text() -> None:
+    text = "一、繳費標準\n2023年度城鄉居民基本醫療保險費個人繳費標準為每人每年350元。"
+    rules, _ = _rules(text, year=2023)
+    [rule] = _of(rules, "personal_contribution")
+    assert text[rule.evidence.start : rule.evidence.end] == rule.evidence.quote
+    assert "繳費標準為每人每年350元" in rule.evidence.quote
+    assert 0 < rule.confidence <= 1
+
+
+def test_newborn_window_and_benefit_start_not_the_late_case() -> None:
+    text = ("新生儿在出生后3个月内参保缴费的,从出生之日起开始享受基本医疗保险待遇。"
+            "新生儿在出生3个月后参保缴费的,从缴费次月1日起开始享受新发生的基本医疗保险待遇。")
+    rules, _ = _rules(text, year=2023)
+    [newborn] = _of(rules, "newborn_enrollment")
+    assert newborn.params == {"window_amount": 3, "window_unit": "month", "benefit_from": "birth"}
+
+
+def test_benefit_start_by_enrollee_and_payment_date() -> None:
+    text = ("(三)中断参保缴费。\n中断缴费1年以上的,在2022年9月1日至12月31日缴纳2023年度基本医疗保险费的,"
+            "从2023年1月1日起享受新发生的基本医疗保险待遇;在2023年1月1日以后缴纳2023年度基本医疗保险费的,"
+            "从第3个月1日起开始享受新发生的基本医疗保险待遇。")
+    rules, _ = _rules(text, year=2023)
+    starts = {r.params["from"]: r for r in _of(rules, "benefit_start")}
+    assert set(starts) == {"policy_year_start", "third_month_after_payment"}
+    assert starts["policy_year_start"].conditions == {"enrollee": "interrupted",
+                                                       "paid_between": ["2022-09-01", "2022-12-31"]}
+    assert _of(rules, "enrollment_period") == []  # a payment condition is not a window
+
+
+def test_coverage_target_with_min_bound_and_groups() -> None:
+    rules, _ = _rules("要常态化抓好困难人群参保工作,确保本地区低收入人口和脱贫人口参保率稳定在 99%以上。")
+    [target] = _of(rules, "coverage_target")
+    assert target.params == {"percent": "99", "bound": "min"}
+    assert target.conditions["groups"] == ["低收入人口", "脱贫人口"]
+
+
+def test_benefit_period_and_concentrated_window_in_one_sentence() -> None:
+    text = "2025年度全区居民医保集中参保期限从2024年9月25日开始,原则上至12月31日结束。在集中参保期缴费的,待遇享受期限为2025年1月1日至12月31日。"
+    rules, _ = _rules(text, year=2025)
+    assert [(r.kind.value, r.params["start"], r.params["end"]) for r in rules] == [
+        ("enrollment_period", "2024-09-25", "2024-12-31"), ("benefit_period", "2025-01-01", "2025-12-31")]
+
+
+def test_table_of_tiers_by_header() -> None:
+    text = ("2024年度缴费标准如下表。\n参保人员类别 | 个人缴费(元/人·年) | 财政补助(元/人·年) | 筹资合计(元/人·年)\n"
+            "学生儿童 | 400 | 800 | 1200\n劳动年龄内居民 | 560 | 700 | 1260\n")
+    rules, _ = _rules(text)
+    got = sorted((r.kind.value, r.conditions.get("population"), r.params["amount"]) for r in rules)
+    assert got == [("fiscal_subsidy", "劳动年龄内居民", "700"), ("fiscal_subsidy", "学生儿童", "800"),
+                   ("personal_contribution", "劳动年龄内居民", "560"), ("personal_contribution", "学生儿童", "400")]
+    assert not any("conflict" in r.flags for r in rules)
+
+
+@pytest.mark.parametrize("text,title", [
+    ("关于2024年调整退休人员基本养老金的通知。基本养老金调整采取定额调整、挂钩调整与适当倾斜相结合的办法。"
+     "退休人员基本养老金每人每月增加50元。", "关于2024年调整退休人员基本养老金的通知"),
+    ("固始县医疗保障局2025年度城乡居民基本医疗保险参保缴费宣传服务项目公开招标公告。预算金额30万元,投标截止时间2024年8月5日。",
+     "固始县医疗保障局2025年度城乡居民基本医疗保险参保缴费宣传服务项目公开招标公告"),
+])
+def test_not_relevant_notice_yields_no_rules_and_a_flag(text: str, title: str) -> None:
+    rules, document = _rules(text, title=title)
+    assert rules == []
+    assert "not_relevant" in document.flags
+
+
+def test_sanity_flags_reach_the_rule() -> None:
+    text = ("2024年度居民医保集中缴费期为2023年12月31日至2023年10月1日。"
+            "2024年度居民医保个人缴费标准为每人每年4000元。低保对象按120%给予资助。")
+    rules, _ = _rules(text, published="2023-09-01")
+    by_kind = {r.kind.value: r for r in rules}
+    assert "window_reversed" in by_kind["enrollment_period"].flags
+    assert "amount_out_of_range" in by_kind["personal_contribution"].flags
+    assert "percent_over_100" in by_kind["assistance"].flags
+    assert all(r.confidence <= 0.5 and "low_confidence" in r.flags for r in by_kind.values())
+
+
+def test_window_over_before_publication_is_flagged() -> None:
+    rules, _ = _rules("2024年度居民医保集中缴费期为2023年9月1日至2023年12月31日。", published="2024-03-01")
+    [period] = _of(rules, "enrollment_period")
+    assert "before_publication" in period.flags

@@ -212,7 +212,7 @@ def _issuer_before(text: str, pos: int, vocab: dict[str, list[str]]) -> tuple[st
     ("参照宁医保发" → 宁医保发). Returns (None, pos) when there is no issuer.
     """
     i = pos
-    if i > 0 and text[i - 1] == " ":  # "吉医保联 〔2023〕"
+    while i > 0 and pos - i < 2 and text[i - 1] in " \n":  # "吉医保联 〔2023〕", a PDF line wrap
         i -= 1
     paren = i > 0 and text[i - 1] in ")）"
     end = i - 1 if paren else i

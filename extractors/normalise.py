@@ -163,9 +163,12 @@ _HAS_FULLWIDTH_RE = re.compile("[\uff05\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
 _FILLER_RE = re.compile(r"[?\ufffd]+")
 
 # 7. spaces inside numbers, dates, document numbers ------------------------------------------
-_SPACE_RUN_RE = re.compile(r"[ \t]+")
+# spaces, or one line break (a PDF line wrapped inside "2024年9\n月25日"), inside a number
+_SPACE_RUN_RE = re.compile(r"[ \t]*\r?\n[ \t]*|[ \t]+")
 _NUM_BEFORE_SPACE = set("0123456789年月〔[【［(（第〕]】］)）")  # then a digit after the space
 _AFTER_DIGIT_SPACE = set("年月日号號元%〕]】］)）万亿个個")  # after "<digit><space>"
+_WRAP_BEFORE = set("年月〔[【［〕]】］")  # a line break is only dropped inside a date or doc number
+_WRAP_AFTER = set("年月日号〕]】］")
 
 
 def _numspace_repl(m: re.Match[str]) -> str:
@@ -174,9 +177,16 @@ def _numspace_repl(m: re.Match[str]) -> str:
     if a == 0 or b >= len(text):
         return m.group()
     before, after = text[a - 1], text[b]
-    if after.isdigit() and after.isascii() and before in _NUM_BEFORE_SPACE and not before.isdigit():
+    wrapped = "\n" in m.group()
+    digit_after = after.isdigit() and after.isascii()
+    digit_before = before.isdigit() and before.isascii()
+    if wrapped:
+        if (digit_after and before in _WRAP_BEFORE) or (digit_before and after in _WRAP_AFTER):
+            return ""
+        return m.group()
+    if digit_after and before in _NUM_BEFORE_SPACE and not before.isdigit():
         return ""
-    if before.isdigit() and before.isascii() and after in _AFTER_DIGIT_SPACE:
+    if digit_before and after in _AFTER_DIGIT_SPACE:
         return ""
     return m.group()
 

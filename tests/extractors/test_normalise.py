@@ -36,6 +36,10 @@ CASES = [
     ("2024 年 9 月 25 日", "2024年9月25日"),
     ("38 3784384", "38 3784384"),                # two numbers stay two numbers
     ("99 %以上", "99%以上"),
+    ("2024年9\n月25日", "2024年9月25日"),         # a PDF line wrap inside a date
+    ("〔2023〕\n114号", "〔2023〕114号"),
+    ("2024年\n\n1月", "2024年\n\n1月"),          # a paragraph break stays
+    ("共350\n人", "共350\n人"),                  # a wrap elsewhere stays
     ("a\u200bb\ufeffc", "abc"),
     ("a\u3000b\u00a0c", "a b c"),
     ("", ""),

@@ -1,10 +1,19 @@
-"""spaCy components that find facts: a sentence setter, regex pattern rulers and a resolver.
+"""spaCy components that find facts: a tokenizer, a sentence setter, regex rulers, a resolver.
 
 Each class follows spaCy's shape: keyword-only config, ``__call__`` → ``match`` →
-``set_annotations``, ``to_disk``/``from_disk`` for its data. Patterns live in
-``data/fact_patterns.jsonl`` (``{"define": NAME, "pattern": …}`` macros, then one
-``{"label", "id", "parser", "priority", "pattern"}`` record per pattern); the factories
-that register these classes are in :mod:`extractors.factories`.
+``set_annotations``, ``to_disk``/``from_disk`` for its data; the factories that register
+them are in :mod:`extractors.factories`.
+
+Pattern data (``data/fact_patterns.jsonl``, one JSON object a line, in order):
+
+- ``{"define": NAME, "pattern": REGEX}``: a macro; later patterns write ``{NAME}``.
+- ``{"label", "id", "parser", "priority", "pattern", "needs"?, "scan"?, "comment"?}``:
+  ``label`` is a fact type or ``LOOKALIKE``; ``parser`` names a function in ``PARSERS``
+  that turns the match's named groups into a value (or drops the match); ``priority``
+  breaks ties between equally long overlapping hits; ``needs`` lists characters one of
+  which must be near the match (a cheap pre-filter); ``scan: "full"`` runs the pattern
+  over the whole text instead of only the windows around numbers.
+- vocabularies from ``data/fact_*.txt`` are added as ``{"vocab": NAME, "words": […]}``.
 
 Spans written (all in the normalised text's coordinates):
 

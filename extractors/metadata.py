@@ -333,6 +333,10 @@ def _fact_docnos(facts: list[Fact], work: _Work) -> list[_DocNo]:
 
 # --- issuers ---------------------------------------------------------------------------------------
 
+# how the first half of a name broken over two lines starts (国家税务总局宁夏回族 / 自治区税务局)
+_GLUE_START = re.compile(r"^(?:国家|中国|中共|共青团|中华人民共和国)")
+
+
 def _split_orgs(chunk: str) -> list[str] | None:
     """``吉林省医疗保障局 吉林省民政厅`` → the names; None unless the whole chunk is org names.
 
@@ -346,8 +350,8 @@ def _split_orgs(chunk: str) -> list[str] | None:
     names: list[str] = []
     pending = ""
     for piece in pieces:
-        if pending and len(pending) < 4:
-            return None  # 有效 / 发布 before a name is page text, not a wrapped name
+        if pending and not _GLUE_START.match(pending) and not _regions.text_to_region_mentions(pending):
+            return None  # 有效 / 单位名称 before a name is page text, not a wrapped name
         pending += piece
         if pending.endswith(v.org_suffix) and v.org.fullmatch(pending):
             names.append(pending)

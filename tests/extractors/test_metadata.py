@@ -514,3 +514,13 @@ def test_own_number_below_a_heading_deep_in_the_page() -> None:
                fmt="html")
     assert doc.doc_number == "长县医保发〔2024〕12号"
     assert doc.cites == []
+
+
+@pytest.mark.parametrize("prefix,issuers", [
+    ("单位名称 吉林省医疗保障局", ["吉林省医疗保障局"]),
+    ("国家税务总局宁夏回族 自治区税务局", ["国家税务总局宁夏回族自治区税务局"]),
+    ("吉林省医疗 保障局 吉林省民政厅", ["吉林省医疗保障局", "吉林省民政厅"]),
+])
+def test_title_prefix_names_wrapped_or_not(prefix: str, issuers: list[str]) -> None:
+    text = f"{prefix}关于做好2024年度城乡居民医保参保工作的通知\n各有关单位：\n{BODY}"
+    assert _doc(text).issuers == issuers

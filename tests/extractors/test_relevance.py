@@ -1,0 +1,22 @@
+"""Relevance: notices not about resident medical-insurance enrollment yield no rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.relevance import text_is_relevant
+
+# fmt: off
+@pytest.mark.parametrize("text,title,expected", [
+    ("2024年度全省居民医保个人缴费标准为每人每年380元。集中缴费期为2023年10月1日至12月31日。", None, True),
+    ("各县区:现将城乡居民医保参保缴费有关事项通知如下。", None, True),  # normalised (simplified) text
+    ("对城乡特困人员给予全额资助。", "关于做好2024年度城乡居民基本医疗保险参保缴费工作的通知", True),
+    ("关于2024年调整退休人员基本养老金的通知。基本养老金调整采取定额调整办法,退休人员基本养老金每人每月增加50元。"
+     "参加居民医保的退休人员不在此列。", "关于2024年调整退休人员基本养老金的通知", False),
+    ("城乡居民基本医疗保险参保缴费宣传服务项目公开招标公告。投标人须知。采购需求。",
+     "2025年度城乡居民基本医疗保险参保缴费宣传服务项目公开招标公告", False),
+    ("关于做好2024年职工基本医疗保险个人账户管理的通知。", None, False),
+])
+# fmt: on
+def test_relevance(text: str, title: str | None, expected: bool) -> None:
+    assert text_is_relevant(text, title) is expected

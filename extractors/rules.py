@@ -86,7 +86,10 @@ def _year_for(ctx: _Ctx, sent: Sentence, pos: int, *, sub_first: bool = True) ->
     """The policy year a value at `pos` is stated for: the nearest year mention before it
     in its sentence (within a year of the notice's policy year), else the notice's year."""
     py = ctx.policy_year
-    before = [(s, y) for s, e, y in sent.years if e <= pos and (py is None or abs(y - py) <= 1)]
+    # a year right before the value (2022年为350元) is its year even if a few years back;
+    # farther away, only the notice's year ±1 is taken (other years are history or citations)
+    before = [(s, y) for s, e, y in sent.years
+              if e <= pos and (py is None or abs(y - py) <= 1 or (pos - e <= 6 and abs(y - py) <= 5))]
     if before:
         return before[-1][1], "clause"
     if py is not None:
@@ -184,6 +187,8 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
             if kind == "personal_contribution":
                 if _has_any(sent.between(owner.start - 6, owner.start), load_vocab("after_assistance")):
                     continue  # 资助后个人缴纳150元 is the net amount of an assistance rule
+                if owner.text == "个人缴纳" and sent.between(owner.start - 1, owner.start) == "由":
+                    continue  # 由个人缴纳15元、医保统筹基金划转15元: a share of the amount, not the standard
                 if owner.text in ("个人缴纳", "个人一次性缴纳") and any(
                         t.label == "ASSIST" and t.end <= owner.start for t in sent.triggers):
                     continue  # 每人每年资助200元,个人缴纳180元: the net amount again

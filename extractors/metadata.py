@@ -861,10 +861,16 @@ def _find_policy_year(title: str | None, content: str, published: str | None) ->
 
 # --- script ------------------------------------------------------------------------------------------------
 
-def _script(original: str) -> str:
-    """traditional / simplified / mixed, by how many characters t2s and s2t each change."""
+def _script(original: str, steps: tuple[str, ...] | None = None) -> str:
+    """traditional / simplified / mixed, by how many characters t2s and s2t each change.
+
+    ``steps`` are the normaliser's changed steps: when it ran and t2s changed nothing, the
+    text has no traditional characters and the two conversions are skipped.
+    """
     conv = _converters()
     sample = original[:8000]  # enough to tell; the conversions are the cost
+    if steps is not None and "t2s" not in steps:
+        return "simplified" if _HAS_CJK.search(sample) else "unknown"
     if conv is None:
         return "unknown"
     if not _HAS_CJK.search(sample):
@@ -885,6 +891,12 @@ def _script(original: str) -> str:
     if share <= 0.2:
         return "simplified"
     return "mixed"
+
+
+def _steps_if_run(norm: Normalised) -> tuple[str, ...] | None:
+    """The normaliser's changed steps, or None when they cannot tell (a hand-made identity map)."""
+    steps = getattr(norm, "steps", ())
+    return steps if steps or norm.text != norm.original else None
 
 
 # --- putting it together ---------------------------------------------------------------------------------
@@ -995,7 +1007,7 @@ def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fac
         issuers=issuers,
         region=region,
         policy_year=policy_year,
-        script=_script(norm.original),  # type: ignore[arg-type]
+        script=_script(norm.original, _steps_if_run(norm)),  # type: ignore[arg-type]
         cites=cites,
         flags=list(dict.fromkeys(flags)),
         format=parsed.format,

@@ -247,9 +247,9 @@ def _rule_in_tx(db: sqlite_utils.Database, rule: Rule, doc_region: Region, docum
                 extractor_version: str | None, actor: str, at: str, result: IngestResult) -> tuple[str, int]:
     """Store one rule stated by a document; return ``(rule_id, version)`` holding its value."""
     code, region = _region_code(rule.region, doc_region)
-    params = rule.model_dump(mode="json")["params"]
-    conditions = rule.model_dump(mode="json")["conditions"]
-    rule_id, key, sig = rule_to_key(rule, code)
+    data = rule.model_dump(mode="json")
+    params, conditions = data["params"], data["conditions"]
+    rule_id, key, sig = rule_to_key(data, code)
     spans = [rule.evidence, *rule.also_evidence]
     if db.execute("SELECT 1 FROM rules WHERE id = ?", [rule_id]).fetchone() is None:
         db.execute(

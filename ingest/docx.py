@@ -18,6 +18,7 @@ from extractors.contract import ParsedDocument, TableBlock
 
 from .encoding import clean_text
 from .errors import DocxParseError, EmptyDocument
+from .html import lines_to_meta
 
 __all__ = ["docx_to_parsed"]
 
@@ -108,4 +109,5 @@ def docx_to_parsed(raw: bytes, *, source: str) -> ParsedDocument:
         text=text,
         title_hint=core_title or title or next((ln for ln in lines[:5] if 6 <= len(ln) <= 100), None),
         tables=tables,
+        meta=lines_to_meta(text.splitlines()),
     )

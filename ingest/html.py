@@ -32,7 +32,7 @@ from .selectors import (
     TITLE_SELECTORS,
 )
 
-__all__ = ["html_to_parsed"]
+__all__ = ["html_to_parsed", "lines_to_meta"]
 
 # A selector match with fewer Chinese characters than this is a teaser or an empty shell.
 _MIN_BODY_CHARS = 30
@@ -72,6 +72,9 @@ _STRONG_KEY = re.compile("|".join(_key_pattern(k) for k in sorted(STRONG_META_KE
 # Bounds on the walk up from key strings: a metadata block is a few levels above its labels.
 _MAX_KEY_STRINGS = 50
 _MAX_META_LEVELS = 8
+# Pinyin glued after characters by some repost sites ("發(fā)文時間"): dropped before keys are
+# matched (values keep it; the extractors' normaliser deals with it there).
+_PINYIN = re.compile(r"\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
 # A value in a free-text info line ends where the next "word：" label starts.
 _NEXT_LABEL = re.compile(r"[\s\u3000]+[^\s\u3000:：]{1,8}[:：]")
 
@@ -344,6 +347,7 @@ def _strip_site_suffix(title: str) -> str:
 
 def _pairs_from_cells(cells: list[str]) -> Iterator[tuple[str, str]]:
     """Key/value pairs from a row of cells: "key | value" pairs or "key：value" cells."""
+    cells = [_PINYIN.sub("", c) if "(" in c[:12] else c for c in cells]
     i = 0
     while i < len(cells):
         m = _CELL_KEY.match(cells[i])
@@ -359,6 +363,8 @@ def _pairs_from_cells(cells: list[str]) -> Iterator[tuple[str, str]]:
 
 def _pairs_from_line(line: str) -> Iterator[tuple[str, str]]:
     """Key/value pairs from free text such as '发布时间：2023-09-08  来源：吉林省医保局'."""
+    if "(" in line:
+        line = _PINYIN.sub("", line)
     matches = list(_INLINE_PAIR.finditer(line))
     for m, nxt in zip(matches, matches[1:] + [None]):
         value = line[m.end(): nxt.start() if nxt else len(line)]
@@ -383,6 +389,32 @@ def _pairs_from_element(el: Tag) -> list[tuple[str, str]]:
 def _is_meta_block(pairs: list[tuple[str, str]]) -> bool:
     keys = {k for k, _ in pairs}
     return len(keys) >= 2 and bool(keys & STRONG_META_KEYS)
+
+
+# Only the head of a plain-text/PDF/DOCX notice may hold its metadata table.
+_META_HEAD_LINES = 15
+
+
+def lines_to_meta(lines: list[str]) -> dict[str, str]:
+    """The 索引号/发布机构/… pairs printed at the head of a notice as text (``key | value``
+    rows or ``key：value`` lines), as in a saved gov page; {} unless they look like such a
+    table (two keys, one of them strong: see selectors.STRONG_META_KEYS).
+
+        >>> lines_to_meta(["索 引 号 | 640324042/2024-00073 | 文 号 | 宁医保发〔2024〕3号 |", "正文"])
+        {'索引号': '640324042/2024-00073', '文号': '宁医保发〔2024〕3号'}
+    """
+    pairs: list[tuple[str, str]] = []
+    for line in lines[:_META_HEAD_LINES]:
+        if "|" in line:
+            pairs += _pairs_from_cells([c.strip() for c in line.split("|")])
+        else:
+            pairs += _pairs_from_line(line)
+    if not _is_meta_block(pairs):
+        return {}
+    meta: dict[str, str] = {}
+    for key, value in pairs:
+        meta.setdefault(key, value)
+    return meta
 
 
 def _find_meta_block(soup: BeautifulSoup) -> Tag | None:

@@ -30,6 +30,7 @@ from extractors.contract import PageSpan, ParsedDocument, TableBlock
 
 from .encoding import clean_text
 from .errors import PdfParseError
+from .html import lines_to_meta
 
 __all__ = ["pdf_to_parsed"]
 
@@ -327,5 +328,6 @@ def pdf_to_parsed(raw: bytes, *, source: str) -> ParsedDocument:
         title_hint=title,
         pages=spans,
         tables=tables,
+        meta=lines_to_meta(text.splitlines()),
         flags=flags,
     )

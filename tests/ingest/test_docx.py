@@ -69,3 +69,12 @@ def test_empty_docx() -> None:
 def test_sniffed_without_extension() -> None:
     raw = build_docx(["个人缴费每人每年380元。"])
     assert bytes_to_parsed(raw, source="download.bin").format == "docx"
+
+
+def test_metadata_table_at_the_head_fills_meta() -> None:
+    raw = build_docx([[["索引号", "11370783MB2851726R/2023-0043115", "发布机构", "寿光市医疗保障局"],
+                       ["文号", "寿医保发〔2023〕15号", "成文日期", "2023-09-08"]],
+                      "各镇人民政府、街道办事处：", "个人缴费每人每年380元。"])
+    parsed = docx_to_parsed(raw, source="m.docx")
+    assert parsed.meta == {"索引号": "11370783MB2851726R/2023-0043115", "发布机构": "寿光市医疗保障局",
+                           "文号": "寿医保发〔2023〕15号", "成文日期": "2023-09-08"}

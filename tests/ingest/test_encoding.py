@@ -123,3 +123,26 @@ def test_txt_files(tmp_path: Path, codec: str, route: str) -> None:
     assert parsed.format == "txt" and parsed.encoding == route
     assert parsed.text == text.replace("\r\n", "\n")
     assert parsed.title_hint == text.splitlines()[0]  # a title-length first line
+
+
+def test_txt_metadata_table_at_the_head(tmp_path: Path) -> None:
+    text = ("索 引 號 | 640324042/2024-00073 | 發(fā)文時間 | 2024-09-24 |\n"
+            "發(fā)布機構 | 同心縣醫(yī)療保障局 | 文 號 | |\n"
+            "標 題: | 關于做好2025年度城鄉居民基本醫療保險參保征繳工作的通知 |\n"
+            "各市、縣(區)醫療保障局:\n為認真做好2025年度全區城鄉居民基本醫療保險參保征繳工作……\n")
+    f = tmp_path / "seedlike.txt"
+    f.write_text(text, encoding="utf-8")
+    parsed = source_to_parsed(str(f))
+    assert parsed.text == text  # the text itself is left as written
+    assert parsed.meta == {"索引號": "640324042/2024-00073", "發文時間": "2024-09-24",
+                           "發布機構": "同心縣醫療保障局",
+                           "標題": "關于做好2025年度城鄉居民基本醫療保險參保征繳工作的通知"}
+    assert parsed.title_hint == "關于做好2025年度城鄉居民基本醫療保險參保征繳工作的通知"
+
+
+def test_txt_without_metadata_table(tmp_path: Path) -> None:
+    f = tmp_path / "plain.txt"
+    f.write_text("首页 > 政策文件\n来源：某市医保局\n关于做好居民医保工作的通知\n正文。\n", encoding="utf-8")
+    parsed = source_to_parsed(str(f))
+    assert parsed.meta == {}  # one weak key is not a metadata table
+    assert parsed.title_hint == "关于做好居民医保工作的通知"  # breadcrumbs and "来源：" skipped

@@ -128,3 +128,10 @@ def test_fake_bold_overprinted_text_read_once() -> None:
     c.save()
     parsed = pdf_to_parsed(buf.getvalue(), source="bold.pdf")
     assert parsed.text == "关于做好居民医保工作的通知\n个人缴费标准为每人每年380元。"
+
+
+def test_metadata_lines_at_the_head_fill_meta() -> None:
+    raw = build_pdf([["五常市医疗保障局关于开展2020年度城乡居民基本医疗保险集中参保缴费工作的公告",
+                      "文号：五医保发〔2019〕12号", "发布日期：2019-9-8", "广大城乡居民：个人缴费每人每年280元。"]])
+    parsed = pdf_to_parsed(raw, source="m.pdf")
+    assert parsed.meta == {"文号": "五医保发〔2019〕12号", "发布日期": "2019-9-8"}

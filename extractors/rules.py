@@ -92,6 +92,10 @@ def _year_for(ctx: _Ctx, sent: Sentence, pos: int, *, sub_first: bool = True) ->
               if e <= pos and (py is None or abs(y - py) <= 1 or (pos - e <= 6 and abs(y - py) <= 5))]
     if before:
         return before[-1][1], "clause"
+    nearest = [(e, y) for s, e, y in sent.years if e <= pos]
+    if py is not None and nearest and pos - nearest[-1][0] <= 20:
+        # 2021年度个人缴费标准为280元 in a 2024 notice: history, not a rule for the notice's year
+        return None, "history"
     if py is not None:
         return py, "inferred" if ctx.py_inferred else "document"
     return None, "none"
@@ -109,7 +113,8 @@ def _evidence_span(sent: Sentence, lo: int, hi: int) -> tuple[int, int]:
 
 
 def _base_conf(year_src: str) -> float:
-    return {"clause": 0.95, "document": 0.9, "inferred": 0.8, "none": 0.6}[year_src]
+    # "history" (a value stated for a year far from the notice's) marks the candidate for removal
+    return {"clause": 0.95, "document": 0.9, "inferred": 0.8, "none": 0.6, "history": -1.0}[year_src]
 
 
 def _values(sent: Sentence, vtype: str) -> list[Value]:
@@ -420,7 +425,8 @@ def _benefit_period_rules(ctx: _Ctx) -> list[_Cand]:
 
 _EXAMPLE = re.compile(r"例子|例如|举例|比如|假设|假如|譬如")
 _VARIABLE = re.compile(
-    r"每(?:多)?(?:中断|断保|断缴|未参保|欠缴|未连续参保)\s*(?P<y>\d+|[一二两三])\s*年[^。；]{0,30}?"
+    r"每(?:多|增加)?\s*(?P<pre>中断|断保|断缴|未参保|欠缴|未连续参保)?\s*(?P<y>\d+|[一二两三])\s*年\s*"
+    r"(?P<post>断保|中断|断缴)?[^。；]{0,30}?"
     r"(?:增加|延长|加)\s*(?:变动待遇等待期\s*)?(?P<m>\d+|[一二两三])\s*个月"
 )
 _MAX = re.compile(r"(?:最长|最多|合计|累计|总计|总|最高)?\s*不(?:得)?超过\s*(?P<n>\d+|[一二三四五六七八九十两]+)\s*个月|最长\s*(?P<n2>\d+|[一二三四五六七八九十两]+)\s*个月")
@@ -454,6 +460,8 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
             pending_exempt.append((sent.index, phrase_to_groups(subject)))
             continue
         variable = _VARIABLE.search(sent.text)
+        if variable and not (variable.group("pre") or variable.group("post")):
+            variable = None  # 每连续参保1年… is an incentive, not a longer wait for broken enrollment
         mx = _MAX.search(sent.text)
         if trigs and _has_any(sent.text, reduction) and not variable:
             continue
@@ -626,7 +634,8 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
             if st["mode"] == "fixed_amount":
                 target = next((r for r in reversed(rules) if r["mode"] == "fixed"), None)
                 if target is None:
-                    target = {"mode": "fixed", "pos": st["pos"], "end": st["end"], "groups": [], "flags": []}
+                    groups = phrase_to_groups(_group_phrase(sent.between(group_from, st["pos"])))
+                    target = {"mode": "fixed", "pos": st["pos"], "end": st["end"], "groups": groups, "flags": []}
                     rules.append(target)
                 if not st["trusted"]:
                     target["bad"] = True
@@ -684,7 +693,7 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
 
 def _group_phrase(phrase: str) -> str:
     """The group words of a phrase before an assistance statement (drop conditions and verbs)."""
-    phrase = re.split(r"[；;]", phrase)[-1]
+    phrase = re.split(r"[；;:：]", phrase)[-1]
     # a conditional 在…前完成…缴费的 / 参加…的 ends the group list
     phrase = re.sub(r"[,，]?\s*(?:在|于)[^,，]{0,30}(?:前|后|期间|以内)[^,，]{0,20}的\s*[,，]?", "，", phrase)
     phrase = re.sub(r"[,，]\s*\d{4}\s*年度?的?[^,，]*$", "", phrase)
@@ -1100,6 +1109,7 @@ def facts_to_rules(document: NoticeDocument, norm: Normalised, doc: Any, facts: 
     for build in _BUILDERS:
         cands += build(ctx)
     rules = []
+    cands = [c for c in cands if c.confidence >= 0]
     for c in sorted(_merge(cands), key=lambda c: c.order):
         flags = list(dict.fromkeys(c.flags))
         flags += [f for f in rule_to_sanity_flags(c.kind, c.year, c.params, document.published, c.conditions)

@@ -129,7 +129,8 @@ def main() -> int:
         before = resource.getrusage(resource.RUSAGE_SELF)
         rss_before = before.ru_maxrss
         t0 = time.perf_counter()
-        report = asyncio.run(site_to_store(site, db, record=True, extract=args.extract))
+        report_log: dict[str, list[float]] = {}
+        report = asyncio.run(site_to_store(site, db, request_log=report_log, extract=args.extract))
         wall = time.perf_counter() - t0
         after = resource.getrusage(resource.RUSAGE_SELF)
         rss_peak = after.ru_maxrss
@@ -160,7 +161,10 @@ def main() -> int:
         "lower_bound_s": round((args.pages + 1) / args.rate, 2),  # robots.txt + pages at the rate
     }
     print(json.dumps(result, ensure_ascii=False, indent=1))
-    held = (min(server_gaps) >= limit)  # strict: the gate adds a 5 ms guard for read jitter and result["max_in_flight_per_host (server)"] <= args.host_concurrency
+    # The server (another process on a shared machine) may read one request late and the next
+    # on time; 10 ms of that is tolerated. The crawler's own log must hold the limit exactly.
+    client_ok = all(b - a >= limit for t in report_log.values() for a, b in zip(sorted(t), sorted(t)[1:]))
+    held = client_ok and (min(server_gaps) >= limit - 0.010) and result["max_in_flight_per_host (server)"] <= args.host_concurrency
     print(f"per-host limit held: {held}")
     return 0 if held and not report.errors else 1
 

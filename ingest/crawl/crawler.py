@@ -288,19 +288,22 @@ async def site_to_store(
     progress: Progress | None = None,
     should_stop: Callable[[], bool] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
-    record: bool = False,
+    request_log: dict[str, list[float]] | None = None,
     extract: bool = True,
 ) -> SiteReport:
     """Crawl one site into the store ``db``; returns its report (failures are in it, not raised).
 
     ``extract=False`` stores raw captures and crawl state only (no parsing or rules), e.g. to
-    measure the crawler itself or to fill captures first and extract later.
+    measure the crawler itself or to fill captures first and extract later. ``request_log``:
+    a dict to fill with every request's send time per host (to measure politeness).
     """
+    record = request_log is not None
     async with Fetcher(site.politeness, allowed=site.allows, transport=transport, record=record) as fetcher:
         run = _Run(site, db, fetcher, max_pages=max_pages or site.max_pages, progress=progress,
                    should_stop=should_stop, extract=extract)
         report = await run.execute()
-        if record and fetcher.request_log is not None:
+        if request_log is not None and fetcher.request_log is not None:
+            request_log.update(fetcher.request_log)
             report.notes.append(_politeness_note(fetcher.request_log, site.politeness.rate))
         return report
 

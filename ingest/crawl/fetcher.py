@@ -310,7 +310,9 @@ class Fetcher:
                         self.request_log.setdefault(host, []).append(sent_at)
 
             async def trace(event: str, info: dict[str, object]) -> None:
-                if event.endswith("send_request_headers.started"):
+                # ".complete": the request bytes have been handed to the kernel, so the next
+                # request's wait counts from a moment after this one really went out.
+                if event.endswith("send_request_headers.complete"):
                     end()
 
             try:

@@ -71,7 +71,9 @@ def _check_consistent(path: Path) -> int:
 def _wait_for_documents(path: Path, proc: subprocess.Popen[str], at_least: int) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        assert proc.poll() is None, "the writer finished before it could be killed; raise N_DOCS"
+        if proc.poll() is not None:
+            err = proc.stderr.read() if proc.stderr else ""
+            raise AssertionError(f"the writer exited ({proc.returncode}) before it could be killed: {err[-800:]}")
         if path.exists():
             try:
                 conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
@@ -90,7 +92,8 @@ def test_sigkill_mid_ingest_leaves_a_consistent_store(tmp_path: Path) -> None:
     path = tmp_path / "crash.db"
     script = tmp_path / "writer.py"
     script.write_text(_WRITER, encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, str(script), str(path)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, str(script), str(path)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
     _wait_for_documents(path, proc, 20)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()

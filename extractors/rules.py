@@ -93,7 +93,7 @@ def _year_for(ctx: _Ctx, sent: Sentence, pos: int, *, sub_first: bool = True) ->
     if before:
         return before[-1][1], "clause"
     nearest = [(e, y) for s, e, y in sent.years if e <= pos]
-    if py is not None and nearest and pos - nearest[-1][0] <= 20:
+    if py is not None and nearest:
         # 2021年度个人缴费标准为280元 in a 2024 notice: history, not a rule for the notice's year
         return None, "history"
     if py is not None:

@@ -204,3 +204,30 @@ def test_window_over_before_publication_is_flagged() -> None:
     rules, _ = _rules("2024年度居民医保集中缴费期为2023年9月1日至2023年12月31日。", published="2024-03-01")
     [period] = _of(rules, "enrollment_period")
     assert "before_publication" in period.flags
+
+
+def test_a_year_right_before_an_amount_is_its_year() -> None:
+    rules, _ = _rules("城乡居民医保个人缴费标准为每人每年380元(2022年为350元)。")
+    assert sorted((r.policy_year, r.params["amount"]) for r in rules) == [(2022, "350"), (2024, "380")]
+    assert not any("conflict" in r.flags for r in rules)
+
+
+def test_history_far_from_the_notice_year_is_not_a_rule() -> None:
+    rules, _ = _rules("2021年度全市城乡居民医保参保率达到96.5%,个人缴费标准为每人每年280元。")
+    assert rules == []
+
+
+def test_a_funding_share_is_not_the_contribution_standard() -> None:
+    rules, _ = _rules("长期护理保险个人缴费标准为每人每年30元,由个人缴纳15元、医保统筹基金划转15元。")
+    assert [(r.params["amount"], r.conditions["scheme"]) for r in rules] == [("30", "long_term_care")]
+
+
+def test_variable_wait_in_its_own_clause_attaches_to_the_fixed_one() -> None:
+    rules, _ = _rules("中断参保的,补缴后设置3个月待遇等待期;断保2年以上的,每增加1年断保,等待期增加1个月,最长不超过6个月。")
+    [wait] = rules
+    assert wait.params == {"amount": 3, "unit": "month", "per_year_interrupted": 1, "max": 6}
+
+
+def test_worked_examples_are_not_rules() -> None:
+    rules, _ = _rules("举个例子:张大爷断保2年,待遇等待期为固定等待期3个月加变动等待期2个月,共5个月。")
+    assert rules == []

@@ -160,6 +160,29 @@ async def _load(host: str, port: int, token: str, clients: int, paths: list[str]
     return latencies, errors, time.perf_counter() - t
 
 
+def pipeline_throughput(n_docs: int) -> dict[str, float]:
+    """End to end `ingest` (read, parse, extract, store) over n copies of the corpus seeds."""
+    from ingest.pipeline import sources_to_store
+
+    root = Path(__file__).resolve().parents[1] / "corpus" / "seeds"
+    seeds = sorted(root.glob("*.txt"))
+    tmp = Path(tempfile.mkdtemp(prefix="bench_pipeline_"))
+    files = []
+    for i in range(n_docs):
+        seed = seeds[i % len(seeds)]
+        target = tmp / f"{i:04d}_{seed.name}"
+        target.write_text(seed.read_text(encoding="utf-8") + f"\n({i})\n", encoding="utf-8")
+        files.append(str(target))
+    t = time.perf_counter()
+    report = sources_to_store(files, db_path=tmp / "pipeline.db")
+    seconds = time.perf_counter() - t
+    chars = sum(Path(f).stat().st_size for f in files)
+    return {"pipeline_docs": len(report.results), "pipeline_failures": len(report.failures),
+            "pipeline_docs_per_s": round(len(report.results) / seconds, 1),
+            "pipeline_rules_stored": sum(r.versions_new + r.corroborated for r in report.results),
+            "pipeline_mb_per_s": round(chars / seconds / 1e6, 2)}
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -177,6 +200,8 @@ def main() -> None:
     parser.add_argument("--regions", type=int, default=3_000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=20_000, help="per phase (cold, warm)")
+    parser.add_argument("--pipeline-docs", type=int, default=0,
+                        help="also time end-to-end `ingest` (parse+extract+store) over this many seed copies")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--db", help="reuse/keep this store file (built when missing)")
     args = parser.parse_args()
@@ -191,6 +216,8 @@ def main() -> None:
         figures["ingest_documents_per_s"] = round(built["documents"] / built["ingest_s"])
         figures["approvals_per_s"] = round(built["rules"] / built["approve_s"])
     figures["db_bytes"] = os.path.getsize(db_path)
+    if args.pipeline_docs:
+        figures.update(pipeline_throughput(args.pipeline_docs))
     db = open_db(db_path)
     token = create_token(db, "bench", scopes=["rules:read"])
     codes = [r[0] for r in db.execute("SELECT DISTINCT region_code FROM rule_versions")]

@@ -23,6 +23,136 @@ from .html import lines_to_meta
 __all__ = ["docx_to_parsed"]
 
 _WS_NEWLINE = re.compile(r"\s*\n\s*")
+_CN_DIGITS = "零一二三四五六七八九"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def _chinese_count(n: int) -> str:
+    """1 → 一, 10 → 十, 21 → 二十一, 105 → 一百零五 (Word's chineseCounting)."""
+    if n <= 0:
+        return str(n)
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 20:
+        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    if n < 1000:
+        rest = n % 100
+        tail = "" if rest == 0 else ("零" + _CN_DIGITS[rest] if rest < 10 else _chinese_count(rest)
+                                     if rest >= 20 else "一" + _chinese_count(rest))
+        return _CN_DIGITS[n // 100] + "百" + tail
+    return str(n)
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt in ("chineseCounting", "chineseCountingThousand", "ideographTraditional",
+               "taiwaneseCounting", "taiwaneseCountingThousand", "chineseLegalSimplified"):
+        return _chinese_count(n)
+    if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
+        return _CIRCLED[n - 1] if 0 < n <= len(_CIRCLED) else str(n)
+    if fmt == "decimalFullWidth":
+        return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    if fmt in ("lowerLetter", "upperLetter"):
+        letter = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return letter.upper() if fmt == "upperLetter" else letter
+    if fmt in ("lowerRoman", "upperRoman"):
+        return _roman(n).upper() if fmt == "upperRoman" else _roman(n)
+    return str(n)
+
+
+class _Numbering:
+    """Word auto-numbering ("一、", "（一）", "1.") rendered into the text, because the
+    reader sees it: python-docx's paragraph.text leaves it out. Counters run per list (numId)
+    and level; a deeper level restarts when a shallower one advances. Bullets add nothing."""
+
+    def __init__(self, document: Any) -> None:
+        self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}  # (numId, ilvl) → fmt, text, start
+        self.counters: dict[str, list[int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (NotImplementedError, KeyError, AttributeError):
+            return
+        abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+        for an in root.findall(qn("w:abstractNum")):
+            lvls: dict[int, tuple[str, str, int]] = {}
+            for lvl in an.findall(qn("w:lvl")):
+                lvls[int(lvl.get(qn("w:ilvl"), "0"))] = self._level(lvl)
+            abstract[an.get(qn("w:abstractNumId"), "")] = lvls
+        for num in root.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            lvls = dict(abstract.get(ref.get(qn("w:val"), "") if ref is not None else "", {}))
+            for override in num.findall(qn("w:lvlOverride")):
+                ilvl = int(override.get(qn("w:ilvl"), "0"))
+                start = override.find(qn("w:startOverride"))
+                if ilvl in lvls and start is not None:
+                    fmt, text, _ = lvls[ilvl]
+                    lvls[ilvl] = (fmt, text, int(start.get(qn("w:val"), "1")))
+            for ilvl, spec in lvls.items():
+                self.levels[(num.get(qn("w:numId"), ""), ilvl)] = spec
+
+    @staticmethod
+    def _level(lvl: Any) -> tuple[str, str, int]:
+        def val(tag: str, default: str) -> str:
+            el = lvl.find(qn(tag))
+            return el.get(qn("w:val"), default) if el is not None else default
+
+        return val("w:numFmt", "decimal"), val("w:lvlText", ""), int(val("w:start", "1"))
+
+    def label(self, paragraph: Paragraph) -> str:
+        num_pr = self._num_pr(paragraph)
+        if num_pr is None:
+            return ""
+        num_id, ilvl = num_pr
+        if num_id == "0" or (num_id, ilvl) not in self.levels:
+            return ""
+        counters = self.counters.setdefault(num_id, [0] * 9)
+        fmt, text, start = self.levels[(num_id, ilvl)]
+        counters[ilvl] = start if counters[ilvl] == 0 else counters[ilvl] + 1
+        for deeper in range(ilvl + 1, 9):
+            counters[deeper] = 0
+        if fmt in ("bullet", "none") or not text:
+            return ""
+
+        def level_value(m: re.Match[str]) -> str:
+            level = int(m.group(1)) - 1
+            spec = self.levels.get((num_id, level))
+            count = counters[level] or (spec[2] if spec else 1)
+            return _format_number(count, spec[0] if spec else "decimal")
+
+        return re.sub(r"%([1-9])", level_value, text)
+
+    @staticmethod
+    def _num_pr(paragraph: Paragraph) -> tuple[str, int] | None:
+        # the paragraph's own numPr, else its style's (List Number and heading styles carry one)
+        for pPr in (paragraph._p.pPr, _style_ppr(paragraph)):
+            if pPr is None:
+                continue
+            num_pr = pPr.find(qn("w:numPr"))
+            if num_pr is not None:
+                num_id = num_pr.find(qn("w:numId"))
+                ilvl = num_pr.find(qn("w:ilvl"))
+                if num_id is not None:
+                    return num_id.get(qn("w:val"), "0"), int(ilvl.get(qn("w:val"), "0")) if ilvl is not None else 0
+        return None
+
+
+def _style_ppr(paragraph: Paragraph) -> Any:
+    try:
+        style = paragraph.style
+    except (KeyError, ValueError):
+        return None
+    return style.element.find(qn("w:pPr")) if style is not None else None
 
 
 def _blocks(parent: Any, element: Any) -> Iterator[Paragraph | Table]:
@@ -76,10 +206,16 @@ def docx_to_parsed(raw: bytes, *, source: str) -> ParsedDocument:
     tables: list[TableBlock] = []
     offset = 0
     title: str | None = None
+    numbering = _Numbering(document)
     for block in _blocks(document, document.element.body):
         if isinstance(block, Paragraph):
+            label = numbering.label(block) if block.text.strip() else ""
+            if label and not re.search(r"[、.．)）:：\s]$", label):
+                label += " "
             # Soft line breaks inside a paragraph are kept; lines are stripped of indentation.
-            for part in block.text.split("\n"):
+            for i, part in enumerate(block.text.split("\n")):
+                if i == 0 and label:
+                    part = label + part.lstrip(" \t\u3000\xa0")
                 line = clean_text(part).strip(" \t\u3000\xa0")
                 if not line:
                     continue

@@ -78,3 +78,66 @@ def test_metadata_table_at_the_head_fills_meta() -> None:
     parsed = docx_to_parsed(raw, source="m.docx")
     assert parsed.meta == {"索引号": "11370783MB2851726R/2023-0043115", "发布机构": "寿光市医疗保障局",
                            "文号": "寿医保发〔2023〕15号", "成文日期": "2023-09-08"}
+
+
+def _numbered_docx() -> bytes:
+    """Headings numbered by Word itself: level 0 "一、", level 1 "（一）" (chineseCounting)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = Document()
+    document.add_paragraph("x", style="List Number")  # makes sure the numbering part exists
+    root = document.part.numbering_part.element
+    abstract = OxmlElement("w:abstractNum")
+    abstract.set(qn("w:abstractNumId"), "90")
+    for ilvl, text in ((0, "%1、"), (1, "（%2）")):
+        lvl = OxmlElement("w:lvl")
+        lvl.set(qn("w:ilvl"), str(ilvl))
+        for tag, val in (("w:start", "1"), ("w:numFmt", "chineseCounting"), ("w:lvlText", text)):
+            el = OxmlElement(tag)
+            el.set(qn("w:val"), val)
+            lvl.append(el)
+        abstract.append(lvl)
+    root.insert(0, abstract)
+    num = OxmlElement("w:num")
+    num.set(qn("w:numId"), "90")
+    ref = OxmlElement("w:abstractNumId")
+    ref.set(qn("w:val"), "90")
+    num.append(ref)
+    root.append(num)
+    body = document.element.body
+    body.remove(document.paragraphs[0]._p)
+
+    def numbered(text: str, ilvl: int) -> None:
+        p = document.add_paragraph(text)
+        num_pr = OxmlElement("w:numPr")
+        for tag, val in (("w:ilvl", str(ilvl)), ("w:numId", "90")):
+            el = OxmlElement(tag)
+            el.set(qn("w:val"), val)
+            num_pr.append(el)
+        p._p.get_or_add_pPr().append(num_pr)
+
+    numbered("缴费标准", 0)
+    numbered("个人缴费每人每年380元。", 1)
+    numbered("财政补助每人每年不低于640元。", 1)
+    numbered("缴费时间", 0)
+    numbered("集中缴费期为2023年9月1日至12月31日。", 1)
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def test_word_auto_numbering_is_in_the_text() -> None:
+    parsed = docx_to_parsed(_numbered_docx(), source="n.docx")
+    assert parsed.text == ("一、缴费标准\n（一）个人缴费每人每年380元。\n（二）财政补助每人每年不低于640元。\n"
+                           "二、缴费时间\n（一）集中缴费期为2023年9月1日至12月31日。")
+
+
+def test_list_number_style_numbering() -> None:
+    document = Document()
+    document.add_paragraph("第一项", style="List Number")
+    document.add_paragraph("第二项", style="List Number")
+    document.add_paragraph("要点", style="List Bullet")
+    buf = io.BytesIO()
+    document.save(buf)
+    assert docx_to_parsed(buf.getvalue(), source="l.docx").text == "1.第一项\n2.第二项\n要点"

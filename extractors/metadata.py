@@ -452,6 +452,17 @@ def _title_from_string(s: str, start: int, end: int, source: str) -> _Title | No
     return None
 
 
+_SPACED = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+
+
+def _despace(line: str) -> str:
+    """关 于 做 好 … 的 通 知 (a letter-spaced PDF heading) → 关于做好…的通知; other lines as they are."""
+    cjk = len(_HAS_CJK.findall(line))
+    if cjk >= 4 and len(_SPACED.findall(line)) >= 0.6 * (cjk - 1):
+        return _SPACED.sub("", line)
+    return line
+
+
 def _body_titles(lines: list[_Line], skip: set[int], limit: int) -> list[_Title]:
     """Title candidates among the first lines; up to five short lines are joined (issuer lines
     above a title wrapped over several lines, as red-head documents and PDFs print them)."""
@@ -465,7 +476,7 @@ def _body_titles(lines: list[_Line], skip: set[int], limit: int) -> list[_Title]
         if lines[i].start < taken_until:
             continue
         line = lines[i]
-        found = _title_from_string(line.text, line.start, line.end, "body")
+        found = _title_from_string(_despace(line.text), line.start, line.end, "body")
         # a wrapped title: join with the next short lines when that gives a (longer) title
         group = [line]
         joinable = len(line.text) <= 60 and not _SENTENCE_PUNCT.search(line.text) and "|" not in line.text
@@ -474,13 +485,12 @@ def _body_titles(lines: list[_Line], skip: set[int], limit: int) -> list[_Title]
             if len(nxt.text) > 60 or _SENTENCE_PUNCT.search(nxt.text) or "|" in nxt.text:
                 break
             group.append(nxt)
-            joined = " ".join(g.text for g in group)
+            joined = " ".join(_despace(g.text) for g in group)
             cand = _title_from_string(joined, line.start, nxt.end, "body")
             if cand is not None and (found is None or len(cand.text) > len(found.text)) and (
                     found is None or cand.body.startswith(found.body) or found.body in cand.text):
                 found = cand
-        if found is not None and not (len(line.text) > 200 and found.start == line.start
-                                      and line.text.find("关于") > 200):
+        if found is not None:
             out.append(found)
             taken_until = found.end
     return out

@@ -524,3 +524,17 @@ def test_own_number_below_a_heading_deep_in_the_page() -> None:
 def test_title_prefix_names_wrapped_or_not(prefix: str, issuers: list[str]) -> None:
     text = f"{prefix}关于做好2024年度城乡居民医保参保工作的通知\n各有关单位：\n{BODY}"
     assert _doc(text).issuers == issuers
+
+
+def test_letter_spaced_pdf_heading() -> None:
+    text = ("吉 林 省 医 疗 保 障 局\n关 于 做 好 2024 年 度 城 乡 居 民 医 保 参 保 工 作 的 通 知\n"
+            "各市（州）医疗保障局：\n" + BODY)
+    doc = _doc(text)
+    assert _ws(doc.title) == "吉林省医疗保障局关于做好2024年度城乡居民医保参保工作的通知"
+    assert doc.region.code == "220000"
+
+
+def test_title_after_a_long_flattened_navigation_run() -> None:
+    nav = " ".join(f"栏目{i}" for i in range(80))
+    text = nav + " 吉林省医疗保障局关于做好2024年度城乡居民基本医疗保险参保缴费工作的通知 各市（州）医疗保障局： " + BODY
+    assert _doc(text).title == "吉林省医疗保障局关于做好2024年度城乡居民基本医疗保险参保缴费工作的通知"

@@ -228,8 +228,10 @@ class _Run:
             self.report.not_modified += 1  # same bytes as last time: nothing to parse
             self.state.record(site, row.url, run=run, status="done", http_status=result.status, **validators)
             return
-        kind = content_type_to_attachment(result.content_type) or (
-            attachment_type(result.final_url, row.title or "") if row.kind == "attachment" else None
+        # A notice link may point straight at a file; only an attachment's link text is
+        # trusted for its type (a notice title may well end in ".doc" on a listing page).
+        kind = content_type_to_attachment(result.content_type) or attachment_type(
+            result.final_url, (row.title or "") if row.kind == "attachment" else ""
         )
         if kind is not None and kind not in READABLE:
             self.report.unreadable += 1

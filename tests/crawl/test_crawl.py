@@ -212,3 +212,23 @@ def test_stop_at_seen_ignores_pinned_old_notices(server: FixtureServer, tmp_path
     (second,) = crawl_sites(sites, db_path=db)
     assert second.new_documents == 4  # the pinned notice 0 did not stop paging on page 0
     assert len(server.hits_for("main", "/list/index_2.html")) == 1  # page 2 holds only seen notices
+
+
+def test_listing_links_straight_to_files(server: FixtureServer, tmp_path: Path) -> None:
+    from crawl_fixture_site import Route, listing_html, pdf_bytes
+
+    server.add("main", "/list/index.html", Route(listing_html([
+        ("/upload/notice.pdf", "城乡居民医保缴费通知"), ("/upload/form.wps", "城乡居民医保申报表"),
+    ]).encode("gbk"), content_type="text/html"))
+    octet = "application/octet-stream"  # what many gov servers send for every file
+    server.add("main", "/upload/notice.pdf", Route(pdf_bytes("2024年度城乡居民医保个人缴费标准为每人每年380元。"),
+                                                   content_type=octet))
+    server.add("main", "/upload/form.wps", Route(b"\xd0\xcf\x11\xe0" + b"\0" * 500, content_type=octet))
+    path = tmp_path / "files.toml"
+    path.write_text(f'name = "files"\nstart = ["{server.url("main", "/list/index.html")}"]\n'
+                    '[detail]\nlink_pattern = "/upload/"\n[politeness]\nrate = 50\n', encoding="utf-8")
+    db = tmp_path / "files.db"
+    (report,) = crawl_sites(list(path_to_sites(path).values()), db_path=db)
+    assert report.new_documents == 1 and report.unreadable == 1 and not report.errors
+    assert _rows(db, "SELECT format FROM documents") == [("pdf",)]
+    assert _status(db, "/upload/form.wps")[:2] == ("unreadable", 200)

@@ -6,12 +6,16 @@ from dataclasses import fields
 
 import pytest
 
+import ingest.docx
 import ingest.encoding
 import ingest.errors
 import ingest.fetch
+import ingest.html
 import ingest.parse
+import ingest.pdf
 import ingest.selectors
 import ingest.settings
+import ingest.txt
 from ingest.settings import SETTINGS, Settings, settings_from_env
 
 
@@ -47,8 +51,8 @@ def test_bad_env_values(env: dict[str, str], words: list[str]) -> None:
         assert word in str(info.value)
 
 
-@pytest.mark.parametrize("module", [ingest.encoding, ingest.errors, ingest.fetch, ingest.parse,
-                                    ingest.selectors, ingest.settings])
+@pytest.mark.parametrize("module", [ingest.docx, ingest.encoding, ingest.errors, ingest.fetch, ingest.html,
+                                    ingest.parse, ingest.pdf, ingest.selectors, ingest.settings, ingest.txt])
 def test_all_is_sorted_and_complete(module: object) -> None:
     names = list(module.__all__)  # type: ignore[attr-defined]
     assert names == sorted(names)

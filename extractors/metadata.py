@@ -512,7 +512,7 @@ def _find_title(parsed: ParsedDocument, meta: dict[str, str], lines: list[_Line]
     read the same except for their numbers, the later one (inside the reposted notice) wins and
     the document is flagged ``repost_wrapper``.
     """
-    limit = max(1500, int(len(text) * 0.4))
+    limit = min(max(1500, int(len(text) * 0.4)), 20000)  # a title sits near the top
     body = _body_titles(lines, meta_lines, limit)
     wrapper = False
     chosen: _Title | None = None

@@ -538,3 +538,26 @@ def test_title_after_a_long_flattened_navigation_run() -> None:
     nav = " ".join(f"栏目{i}" for i in range(80))
     text = nav + " 吉林省医疗保障局关于做好2024年度城乡居民基本医疗保险参保缴费工作的通知 各市（州）医疗保障局： " + BODY
     assert _doc(text).title == "吉林省医疗保障局关于做好2024年度城乡居民基本医疗保险参保缴费工作的通知"
+
+
+_PIECES = ["关于", "做好", "的通知", "工作方案", "吉林省", "钦北区", "朝阳区", "医疗保障局", "国家税务总局", "各市（州）",
+           "：", "。", "，", "\n", " ", "?", "(fā)", "〔2023〕", "27号", "2023年9月8日", "二〇二三年九月八日", "2024年度",
+           "《", "》", "|", "索引号", "标题", "发文日期", "20221225", "年", "月", "日", "0", "9", "發", "關於", "（印）",
+           "主办：", "印发", "问答", "四、", "第三条"]
+
+
+def test_never_fails_on_arbitrary_text() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.sampled_from(_PIECES), max_size=60).map("".join))
+    def check(text: str) -> None:
+        doc = _doc(text)
+        assert doc.published is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", doc.published)
+        assert doc.region.code is None or re.fullmatch(r"\d{6}", doc.region.code)
+        assert doc.title is None or doc.title.strip()
+        assert all(c.endswith("号") and "〔" in c for c in doc.cites)
+        assert doc.script in ("simplified", "traditional", "mixed", "unknown")
+
+    check()

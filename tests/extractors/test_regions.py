@@ -182,3 +182,36 @@ def test_former_names_keep_their_years_and_codes() -> None:
     assert (laiwu.name, laiwu.old_code, laiwu.valid_to) == ("莱芜市", "371200", 2018)
     assert [f.name for f in R.code_to_former_names("500154")] == ["开县"]
     assert R.code_to_former_names("450703") == []
+
+
+def _build_module():  # scripts/ is not a package: load the build script by path
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "build_regions.py"
+    spec = importlib.util.spec_from_file_location("build_regions", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_build_script_turns_source_tables_into_rows() -> None:
+    build = _build_module()
+    checked = build._CHECKED
+    build._CHECKED = {"441900": "东莞市", "450703": "钦北区"}
+    try:
+        rows = build.tables_to_rows(
+            [{"code": "44", "name": "广东省"}, {"code": "45", "name": "广西壮族自治区"}],
+            [{"code": "4419", "name": "东莞市", "provinceCode": "44"},
+             {"code": "4507", "name": "钦州市", "provinceCode": "45"}],
+            [{"code": "441900", "name": "东莞市", "cityCode": "4419", "provinceCode": "44"},  # city repeats itself
+             {"code": "450703", "name": "钦北区", "cityCode": "4507", "provinceCode": "45"}],
+        )
+        assert rows == [("440000", "广东省", "province", ""), ("441900", "东莞市", "city", "440000"),
+                        ("450000", "广西壮族自治区", "province", ""), ("450700", "钦州市", "city", "450000"),
+                        ("450703", "钦北区", "county", "450700")]
+        with pytest.raises(build.BuildError, match="parent 459900 missing"):
+            build.tables_to_rows([{"code": "45", "name": "广西壮族自治区"}], [],
+                                 [{"code": "450703", "name": "钦北区", "cityCode": "4599", "provinceCode": "45"}])
+    finally:
+        build._CHECKED = checked

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -97,7 +98,10 @@ def create_app(db_path: str | Path, settings: Settings | None = None) -> FastAPI
 
     @app.middleware("http")
     async def _security_headers(request: Request, call_next: Any) -> Response:
+        started = time.perf_counter()
         response: Response = await call_next(request)
+        # server time of the request (read by scripts/bench_ui.py and the browser's dev tools)
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         # no inline scripts anywhere: a script that slipped through escaping still cannot run
         response.headers.setdefault(
             "Content-Security-Policy",

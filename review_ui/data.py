@@ -18,7 +18,7 @@ from rulestore.undo import undo_last as _undo_last
 
 from .errors import NotFound
 from .queries import (AuditFilters, CountsCache, Page, QueueFilters, document_facts, document_versions,
-                      events_page, queue_neighbours, queue_page, queue_total)
+                      events_page, queue_neighbours, queue_page, queue_total, static_options)
 
 __all__ = [
     "AuditFilters",
@@ -40,6 +40,7 @@ __all__ = [
     "queue_neighbours",
     "queue_page",
     "raw_capture",
+    "static_options",
     "reject",
     "rule_card",
     "rule_history",

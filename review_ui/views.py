@@ -158,14 +158,27 @@ def _queue_filters(request: Request) -> data.QueueFilters:
 def queue(request: Request, user: dict[str, Any] = Depends(_viewer), store: Any = Depends(_store)) -> Response:
     filters = _queue_filters(request)
     after = request.query_params.get("after")
-    page = data.queue_page(store, filters, after=after, limit=request.app.state.settings.page_size)
-    counts = request.app.state.counts.get(store, filters)
-    counts["total"] = data.queue_total(store, filters)  # the headline number is always exact
+    try:
+        page = data.queue_page(store, filters, after=after, limit=request.app.state.settings.page_size)
+    except ValueError as exc:
+        raise InvalidInput([str(exc)]) from None
+    total = data.queue_total(store, filters)  # the headline number is always exact
+    if request.url.path.endswith(".json"):
+        counts: dict[str, Any] | None = request.app.state.counts.get(store, filters)
+    else:
+        counts = request.app.state.counts.peek(store, filters)
     context = {"filters": filters, "rows": page.rows, "next_after": page.next_after, "counts": counts,
-               "query": filters.to_query(), "after": after}
+               "total": total, "query": filters.to_query(), "after": after,
+               "static_options": data.static_options()}
     json_data = {"filters": filters.as_dict(), "rules": page.rows, "next_after": page.next_after,
-                 "counts": counts}
+                 "total": total, "counts": counts}
     return _render(request, ["queue.html"], context, json_data)
+
+
+@router.get("/queue/counts.json")
+def queue_counts(request: Request, user: dict[str, Any] = Depends(_viewer), store: Any = Depends(_store)) -> Response:
+    """The facet counts for a filter set (computed now if not cached): the queue page fills them in."""
+    return JSONResponse(request.app.state.counts.get(store, _queue_filters(request)))
 
 
 @router.post("/bulk-approve")

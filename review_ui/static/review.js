@@ -40,6 +40,31 @@
     rows[i].scrollIntoView({block: "nearest"});
   }
 
+  function fillCounts(counts) {
+    ["kind", "region", "year", "flag", "confidence", "corroborated"].forEach(function (facet) {
+      var select = $("#filter-" + facet);
+      if (!select || !counts[facet]) return;
+      var current = select.value;
+      while (select.options.length > 1) select.remove(1);
+      var found = false;
+      counts[facet].forEach(function (o) {
+        var option = document.createElement("option");  // textContent: labels stay text
+        option.value = String(o.value);
+        option.textContent = o.label + " (" + o.count + ")";
+        if (option.value === current) { option.selected = true; found = true; }
+        select.appendChild(option);
+      });
+      if (current && !found) {
+        var keep = document.createElement("option");
+        keep.value = current; keep.textContent = current + " (0)"; keep.selected = true;
+        select.appendChild(keep);
+      }
+    });
+    var pending = $("#counts-pending") || $("#counts-stale");
+    if (pending) pending.hidden = true;
+    $("#filters").setAttribute("data-counts", "loaded");
+  }
+
   var pendingG = false;
   document.addEventListener("keydown", function (ev) {
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
@@ -107,6 +132,13 @@
     if (none) none.addEventListener("click", function () {
       rows.forEach(function (row) { row.querySelector("input[type=checkbox]").checked = false; });
     });
+    // facet counts the server had not counted yet: fetch them and put them beside the choices
+    var filters = $("#filters");
+    if (filters && filters.getAttribute("data-counts-url")) {
+      fetch(filters.getAttribute("data-counts-url"), {headers: {"Accept": "application/json"}})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (counts) { if (counts) fillCounts(counts); });
+    }
     // filters apply as soon as a select changes
     document.querySelectorAll("#filters select").forEach(function (sel) {
       sel.addEventListener("change", function () { sel.form.submit(); });

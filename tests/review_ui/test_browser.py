@@ -34,6 +34,9 @@ def _events(store: dict[str, Any], action: str) -> list[tuple[Any, ...]]:
 
 def test_login_and_filter_the_queue(page: Page, live_server: Any, shot: Any) -> None:
     _login(page, live_server)
+    # the counts beside the filters arrive from /queue/counts.json after the page
+    expect(page.locator("#filters")).to_have_attribute("data-counts", "loaded")
+    expect(page.locator("#filter-kind option[value=fiscal_subsidy]")).to_have_text("fiscal_subsidy (1)")
     shot(page, "queue")
     page.select_option("#filter-kind", "fiscal_subsidy")  # the filter applies on change
     expect(page).to_have_url(re.compile(r"kind=fiscal_subsidy"))

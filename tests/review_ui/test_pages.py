@@ -45,6 +45,14 @@ def _jilin_380(store: dict[str, Any]) -> tuple[str, int]:
 
 
 def test_queue_puts_conflicts_first_and_counts_each_filter(reviewer: TestClient) -> None:
+    first_visit = soup(reviewer.get("/queue"))
+    # counts not computed yet: the page does not wait for them, it says so and offers the choices
+    assert first_visit.select_one("#counts-pending") is not None
+    assert first_visit.select_one("#filters")["data-counts-url"] == "/queue/counts.json?"
+    assert "fiscal_subsidy" in [o["value"] for o in first_visit.select("#filter-kind option")]
+    counts = reviewer.get("/queue/counts.json").json()
+    assert {o["value"]: o["count"] for o in counts["kind"]} == {"personal_contribution": 7, "fiscal_subsidy": 1}
+    assert counts["total"] == 8 and counts["stale"] is False
     rows = _rows(reviewer)
     first = rows[0]
     assert "conflict" in first.get_text()
@@ -66,7 +74,9 @@ def test_queue_filters(reviewer: TestClient) -> None:
     assert len(_rows(reviewer, "region=450703&year=2025")) == 1
     assert len(_rows(reviewer, "confidence=low")) == 2  # 10 yuan (0.6) and the hostile notice (0.5)
     assert len(_rows(reviewer, "corroborated=2")) == 1  # 380 yuan: two documents
+    reviewer.get("/queue/counts.json?kind=fiscal_subsidy")
     page = soup(reviewer.get("/queue?kind=fiscal_subsidy"))
+    assert page.select_one("#counts-pending") is None and not page.select_one("#filters").get("data-counts-url")
     # counts of the other facets follow the kind filter
     years = {o["value"]: o.get_text() for o in page.select("#filter-year option") if o["value"]}
     assert years == {"2023": "2023 (1)"}
@@ -290,3 +300,14 @@ def test_audit_filters_and_csv_export(reviewer: TestClient, store: dict[str, Any
     assert table[0][:4] == ["id", "at", "actor", "action"]
     assert len(table) == 2
     assert table[1][7].startswith("'=")  # a formula in a comment is defused for spreadsheets
+
+
+def test_counts_go_stale_after_a_write_and_the_total_stays_exact(reviewer: TestClient, store: dict[str, Any]) -> None:
+    reviewer.get("/queue/counts.json")
+    assert soup(reviewer.get("/queue")).select_one("#counts-pending") is None
+    rule_id, version = _jilin_380(store)
+    _post(reviewer, _card(reviewer, rule_id, version), "approve-form")
+    page = soup(reviewer.get("/queue"))
+    assert page.select_one("#total").get_text() == "7"  # exact at once
+    assert page.select_one("#filters")["data-counts-url"]  # the browser re-fetches the counts
+    assert reviewer.get("/queue/counts.json").json()["total"] == 7

@@ -386,8 +386,9 @@ def calc_command(region: str, year: int, group: str | None, paid_on: str, born: 
             click.echo(_dump(result.model_dump(mode="json")))
             return
         click.echo(f"region {result.region}  policy year {result.policy_year}")
-        click.echo(f"amount due: {result.amount_due if result.amount_due is not None else 'unknown'} 元"
-                   f"  (standard {result.contribution})")
+        due = f"{result.amount_due} 元" if result.amount_due is not None else "unknown"
+        standard = f"{result.contribution} 元" if result.contribution is not None else "unknown"
+        click.echo(f"amount due: {due}  (standard {standard})")
         if result.assistance:
             click.echo(f"assistance: {json.dumps(result.assistance, ensure_ascii=False)}")
         click.echo(f"benefits: {result.benefit_start or 'unknown'} to {result.benefit_end or 'unknown'}")

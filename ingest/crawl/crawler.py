@@ -13,6 +13,7 @@ twice is a no-op in the store, so a page refetched after a kill is not duplicate
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
@@ -137,8 +138,12 @@ class _Run:
                 await self._listing(row)
             else:
                 await self._document(row)
-        except (IngestError, ValueError, UnicodeError) as exc:
+        except sqlite3.Error:
+            raise  # the store itself is failing: stop (the run stays open and resumes later)
+        except IngestError as exc:
             self._fail(row, str(exc) if row.url in str(exc) else f"{row.url}: {exc}")
+        except Exception as exc:  # noqa: BLE001 - a page we did not foresee: name it, the crawl goes on
+            self._fail(row, f"{row.url}: {type(exc).__name__}: {exc}")
         if self.progress is not None:
             self.progress(self.report, row.url, self._queued())
 

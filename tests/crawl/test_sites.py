@@ -67,3 +67,11 @@ def test_every_site_setting_has_help_text() -> None:
         for name, field in model.model_fields.items():
             if name not in ("title", "pagination", "detail", "politeness"):
                 assert field.description, f"{model.__name__}.{name} needs a description (it is the help text)"
+
+
+def test_package_all_is_sorted_and_importable() -> None:
+    import ingest.crawl
+
+    assert ingest.crawl.__all__ == sorted(ingest.crawl.__all__)
+    for name in ingest.crawl.__all__:
+        assert getattr(ingest.crawl, name) is not None

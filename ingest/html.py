@@ -23,6 +23,7 @@ from .encoding import bytes_to_text, charset_from_html_head, clean_text
 from .errors import EmptyDocument
 from .selectors import (
     BODY_SELECTORS,
+    FOOTER_MARKERS,
     META_KEYS,
     META_TAG_NAMES,
     NOISE_CSS,
@@ -333,10 +334,13 @@ def _body_by_density(soup: BeautifulSoup) -> Tag | None:
         if value >= 10:
             add(el, value)
             add(el.parent, value / 2)
-    if not scores:
-        return None
-    best = max(scores, key=lambda k: scores[k])
-    return elements[best] if scores[best] >= _MIN_BODY_CHARS / 2 else None
+    ranked = sorted(scores, key=lambda k: scores[k], reverse=True)
+    for key in ranked[:10]:
+        if scores[key] < _MIN_BODY_CHARS / 2:
+            break
+        if not FOOTER_MARKERS.search(elements[key].get_text()):
+            return elements[key]
+    return None
 
 
 def _strip_site_suffix(title: str) -> str:

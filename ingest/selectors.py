@@ -16,6 +16,7 @@ __all__ = [
     "BODY_SELECTORS",
     "META_KEYS",
     "META_TAG_NAMES",
+    "FOOTER_MARKERS",
     "NOISE_CSS",
     "NOISE_LINES",
     "NOISE_TOKENS",
@@ -136,3 +137,11 @@ NOISE_LINES: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
     r"^(上一篇|下一篇)\s*[:：].*$",
     r"^(浏览|阅读|访问|点击)(次数|量)\s*[:：]\s*\d*\s*次?$",
 ))
+
+# Text that marks a site footer, never a notice: an element holding it cannot be the body
+# (the density fallback would otherwise pick a long footer over a short notice).
+FOOTER_MARKERS: re.Pattern[str] = re.compile(
+    r"ICP[备備]|公网安备|公網安備|网站标识码|網站標識碼|版权所有|版權所有|Copyright|©|技术支持[:：]|"
+    r"主办单位[:：]|主辦單位[:：]|承办单位[:：]|建议使用.{0,20}分辨率",
+    re.IGNORECASE,
+)

@@ -29,6 +29,11 @@ PAGE_CASES = {
          "新生儿在出生后3个月内参保缴费的"],
         ["网站首页", "机构概况", "通知公告", "主办单位", "ICP备"],
     ),
+    "short_notice_long_footer.html": (
+        "utf-8 (meta utf-8)",
+        ["关于2024年度居民医保缴费标准的公告\n2024年度我县城乡居民医保个人缴费标准为每人每年380元。\n特此公告。"],
+        ["主办单位", "ICP备", "网站标识码", "首页"],
+    ),
     "trad_gbk_no_charset.html": (
         "gb18030 (detected)",
         ["汾西縣人民政府辦公室關於開展2023年度城鄉居民基本醫療保險費征繳工作的通知\n2022-11-15\n汾政辦發〔2022〕46號",
@@ -54,6 +59,7 @@ META_CASES = {
     },
     "layout_table_br.html": {"日期": "2022-11-15", "来源": "县政府办"},
     "trad_gbk_no_charset.html": {},
+    "short_notice_long_footer.html": {},
     "ul_metadata_article.html": {
         "索引号": "640000/2024-00073", "发布机构": "宁夏回族自治区医疗保障局", "成文日期": "2024-09-20",
         "发文字号": "宁医保发〔2024〕30号", "主题分类": "社会保障",
@@ -62,6 +68,7 @@ META_CASES = {
 TITLES = {
     "trs_metadata_table.html": "吉林省医疗保障局关于做好2024年度城乡居民基本医疗保险参保缴费工作的通知",
     "layout_table_br.html": "某县人民政府办公室关于开展2023年度城乡居民医保费征缴工作的通知",
+    "short_notice_long_footer.html": "关于2024年度居民医保缴费标准的公告",
     "trad_gbk_no_charset.html": "汾西縣人民政府辦公室關於開展2023年度城鄉居民基本醫療保險費征繳工作的通知",
     "ul_metadata_article.html": "关于做好2025年度城乡居民基本医疗保险参保征缴工作的通知",
 }

@@ -745,6 +745,13 @@ def _issuer_region(name: str, scores: Callable[[], Counter[str]]) -> tuple[str |
             code = max(codes, key=lambda c: sum(sc.get(a, 0.0) for a in _ancestors(c)[1:-1]))
         if best is None or _LEVELS.index(_level(code)) > _LEVELS.index(_level(best)):
             best = code  # the deepest division the name states
+        if _level(code) == "city":
+            # a two-character county right after its city (阳泉市城区, 阳泉市郊区, 阳泉市盂县):
+            # too common as a word to be scanned for alone, safe right after its city
+            for child in _children(code):
+                child_name = _regions.code_to_division(child).name
+                if len(child_name) == 2 and name.startswith(child_name, m.end):
+                    best = child
     if best is not None:
         return best, None
     stripped = re.sub(r"^国家税务总局", "", name)

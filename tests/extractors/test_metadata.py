@@ -561,3 +561,10 @@ def test_never_fails_on_arbitrary_text() -> None:
         assert doc.script in ("simplified", "traditional", "mixed", "unknown")
 
     check()
+
+
+@pytest.mark.parametrize("issuer,code", [("阳泉市城区医疗保障局", "140302"), ("阳泉市郊区医疗保障局", "140311"),
+                                         ("阳泉市盂县医疗保障局", "140322"), ("阳泉市医疗保障局", "140300")])
+def test_two_character_county_after_its_city(issuer: str, code: str) -> None:
+    text = f"{issuer}关于做好2024年度城乡居民医保参保工作的通知\n各乡镇：\n{BODY}\n{issuer}\n2023年9月1日\n"
+    assert _doc(text).region.code == code

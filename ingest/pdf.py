@@ -118,9 +118,15 @@ def _page_to_items(page: Any, number: int) -> _Page:
     if _has_overlapping_chars(page.chars):
         page = page.dedupe_chars()
     visible = [c for c in page.chars if c.get("text", "").strip()]
-    if len(visible) < _MIN_PAGE_CHARS:
+    unmapped = sum(1 for c in visible if c["text"].startswith("(cid:"))
+    if len(visible) - unmapped < _MIN_PAGE_CHARS or unmapped > len(visible) / 2:
+        # no text layer, or glyphs without a Unicode mapping ("(cid:258)"): unreadable text
+        # is no text; an image, or the unmapped glyphs themselves, mean OCR would help
         return _Page(number, float(page.height), float(page.width), [], no_text=True,
-                     has_images=bool(page.images))
+                     has_images=bool(page.images) or unmapped > 0)
+    if unmapped:
+        page = page.filter(lambda o: not (o.get("object_type") == "char"
+                                          and o.get("text", "").startswith("(cid:")))
     tables = []
     for table in page.find_tables():
         rows = table.extract()

@@ -7,7 +7,7 @@ import pytest
 from ingest.errors import PdfParseError
 from ingest.parse import bytes_to_parsed
 from ingest.pdf import pdf_to_parsed
-from ingest_testkit import build_image_pdf, build_pdf
+from ingest_testkit import build_cid_pdf, build_image_pdf, build_pdf
 
 LONG = ("为切实做好2024年度全省城乡居民基本医疗保险参保缴费工作，根据国家有关文件要求，结合我省实际，"
         "现就有关事项通知如下，集中参保缴费期为2023年9月15日至2023年12月31日，请各地认真贯彻落实。")
@@ -135,3 +135,9 @@ def test_metadata_lines_at_the_head_fill_meta() -> None:
                       "文号：五医保发〔2019〕12号", "发布日期：2019-9-8", "广大城乡居民：个人缴费每人每年280元。"]])
     parsed = pdf_to_parsed(raw, source="m.pdf")
     assert parsed.meta == {"文号": "五医保发〔2019〕12号", "发布日期": "2019-9-8"}
+
+
+def test_glyphs_without_unicode_mapping_are_not_text() -> None:
+    parsed = pdf_to_parsed(build_cid_pdf(), source="cid.pdf")
+    assert parsed.text == "" and parsed.flags == ["needs_ocr"]
+    assert "(cid:" not in parsed.text

@@ -220,11 +220,11 @@ def _find_triggers(text: str, doc: Any) -> list[Trigger]:
     matches = matcher(cdoc)
     if not matches:
         return []
-    idx = cdoc.to_array("IDX")  # token char offsets in one call (cdoc[s:e] per match is slow)
     n = len(cdoc)
     for match_id, s, e in matches:
-        start = int(idx[s])
-        end = int(idx[e]) if e < n else len(text)
+        # token offsets one by one: cheaper than a Span per match or a whole-doc IDX array
+        start = cdoc[s].idx
+        end = cdoc[e].idx if e < n else len(text)
         while end > start and text[end - 1].isspace():
             end -= 1
         found.append((start, end, strings[match_id]))
@@ -359,6 +359,7 @@ _PERCENT = re.compile(rf"(?<![\d.])(?P<n>{_NUM})\s*[%％]|百分之(?P<cn>{_CN_N
 _DURATION = re.compile(
     rf"(?<![\d.月年])(?P<n>\d+|{_CN_NUM})\s*(?P<u>个工作日|工作日|个自然月|个月|天|日|周(?!岁)|年(?![\d度]))"
 )
+_DURATION_HINT = re.compile(r"[日天月年周]")
 _DURATION_UNITS = {"个工作日": "working_day", "工作日": "working_day", "个自然月": "month", "个月": "month",
                    "天": "day", "日": "day", "周": "week", "年": "year"}
 
@@ -494,16 +495,17 @@ def sentence_to_values(text: str, offset: int = 0, *, default_year: int | None =
         flags += f
         values.append(Value("DATE", offset + a.start, offset + a.end, text[a.start : a.end],
                             {"date": d} if d else None, sorted(set(flags))))
-    for m in _MONEY.finditer(text):
+    # cheap character checks first: most sentences hold one kind of value at most
+    for m in (_MONEY.finditer(text) if "元" in text else ()):
         scale = {"万": 10000, "亿": 100000000}.get(m.group("u") or "", 1)
         values.append(Value("MONEY", offset + m.start(), offset + m.end(), m.group(0),
                             {"amount": _dec(m.group("n"), scale), "currency": "CNY"}))
-    for m in _PERCENT.finditer(text):
+    for m in (_PERCENT.finditer(text) if ("%" in text or "％" in text or "百分之" in text) else ()):
         n = m.group("n") if m.group("n") else _cn_to_int(m.group("cn") or "")
         if n is None:
             continue
         values.append(Value("PERCENT", offset + m.start(), offset + m.end(), m.group(0), {"percent": _dec(str(n))}))
-    for m in _DURATION.finditer(text):
+    for m in (_DURATION.finditer(text) if _DURATION_HINT.search(text) else ()):
         n = _cn_to_int(m.group("n"))
         unit = _DURATION_UNITS[m.group("u")]
         pre = text[max(0, m.start() - 1) : m.start()]

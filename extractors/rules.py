@@ -270,7 +270,7 @@ def _paid_condition(sent: Sentence, lo: int, hi: int) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- windows
 
-_DIGIT = re.compile(r"[\d〇零一二三四五六七八九十]")
+_DIGIT = re.compile(r"月|\d\s*[-./—]\s*\d|\d{8}\s*日")  # a date or window can be in the sentence
 _CONDITIONAL_AFTER = re.compile(r"^[^,，。；]{0,40}的\s*[,，]")
 
 

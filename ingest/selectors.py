@@ -14,9 +14,9 @@ from typing import NamedTuple
 
 __all__ = [
     "BODY_SELECTORS",
+    "FOOTER_MARKERS",
     "META_KEYS",
     "META_TAG_NAMES",
-    "FOOTER_MARKERS",
     "NOISE_CSS",
     "NOISE_LINES",
     "NOISE_TOKENS",

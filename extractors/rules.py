@@ -604,7 +604,10 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
             if not v.trusted:
                 stmts = []
                 break
-            stmts.append({"mode": "percent", "pos": v.start, "end": v.end, "percent": v.value["percent"], "flags": list(v.flags)})
+            st = {"mode": "percent", "pos": v.start, "end": v.end, "percent": v.value["percent"], "flags": list(v.flags)}
+            if re.search(r"(?:不低于|不少于|至少)", sent.between(v.start - 12, v.start)):
+                st["bound"] = "min"
+            stmts.append(st)
         for v in _values(sent, "MONEY"):
             if v.value is None:
                 continue
@@ -654,8 +657,8 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
                 continue
             phrase = sent.between(group_from, st["pos"])
             groups = phrase_to_groups(_group_phrase(phrase))
-            if "上述" in phrase or "以上" in phrase[:6] or not groups:
-                groups = groups or _listed_groups(ctx, sent)
+            if re.search(r"上述|前述|以上(?:困难|人员|对象|群体)", phrase) and not groups:
+                groups = _listed_groups(ctx, sent)  # 上述困难人员…: the groups listed just before
             same = next((r for r in rules if r["mode"] == st["mode"] and r.get("percent") == st.get("percent")), None)
             if same is not None:
                 same["groups"] += [g for g in groups if g not in same["groups"]]
@@ -679,6 +682,8 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
                     params["net_personal_amount"] = r["net_personal_amount"]
             if r["mode"] == "percent":
                 params["percent"] = r["percent"]
+                if r.get("bound"):
+                    params["bound"] = r["bound"]
             year, ysrc = _year_for(ctx, sent, r["pos"])
             cond: dict[str, Any] = {}
             if r["groups"]:

@@ -657,8 +657,8 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
                 continue
             phrase = sent.between(group_from, st["pos"])
             groups = phrase_to_groups(_group_phrase(phrase))
-            if re.search(r"上述|前述|以上(?:困难|人员|对象|群体)", phrase) and not groups:
-                groups = _listed_groups(ctx, sent)  # 上述困难人员…: the groups listed just before
+            if re.search(r"上述|前述|以上(?:困难|人员|对象|群体)", phrase):
+                groups = _listed_groups(ctx, sent) or groups  # 上述困难人员…: the groups listed just before
             same = next((r for r in rules if r["mode"] == st["mode"] and r.get("percent") == st.get("percent")), None)
             if same is not None:
                 same["groups"] += [g for g in groups if g not in same["groups"]]

@@ -117,8 +117,8 @@ def _base_conf(year_src: str) -> float:
     # notice's year > inferred) and loses a little for each inference (a local value no fact
     # confirmed -0.03, an inferred window year -0.05, a window end taken from a window before
     # -0.1); conflicts and sanity flags cap it at 0.5 and below 0.6 a rule gets low_confidence.
-    # Calibrated by hand on the seeds and corpus/own: every wrong rule seen while building
-    # scored <= 0.8, every clause-stated value >= 0.9.
+    # Set by hand while building on the seeds and corpus/own: an ordering for reviewers
+    # (which rule to check first), not a calibrated probability.
     # "history" (a value stated for a year far from the notice's) marks the candidate for removal
     return {"clause": 0.95, "document": 0.9, "inferred": 0.8, "none": 0.6, "history": -1.0}[year_src]
 

@@ -294,8 +294,8 @@ def rules_add(document_id: int, kind: str, year: int, params_json: str, conditio
         rule = Rule(kind=kind, policy_year=year, params=params, conditions=conditions,
                     evidence=Evidence(quote=quote, start=0, end=0), confidence=1.0)
     except ValueError as exc:  # JSON and pydantic errors: name the field
-        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()) \
-            if isinstance(exc, ValidationError) else str(exc)
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']} (got {e.get('input')!r})"
+                           for e in exc.errors()) if isinstance(exc, ValidationError) else str(exc)
         raise click.UsageError(f"invalid rule: {detail}") from None
     with _store(db_path) as db:
         v = propose(db, rule, document_id=document_id, actor=actor, comment=comment)

@@ -135,6 +135,22 @@ def _day_after(iso: str) -> str:
     return (dt.date.fromisoformat(iso) + dt.timedelta(days=1)).isoformat()
 
 
+_CHANGE_TO = re.compile(
+    r"^\s*(?:/人)?[^,，。；]{0,4}?(?:提高到|提高至|提高为|调整为|调整到|调整至|改为|变为|增加到|增加至|增至|上调至|上调为|"
+    r"延长至|延长为|延长到|缩短为|缩短至|降低为|降至)"
+)
+
+
+def _is_old_value(sent: Sentence, v: Value) -> bool:
+    """由现行的3个月调整为6个月 / 由380元提高到400元: the first value is the old one.
+    With its own year (由2023年的380元提高到2024年的400元) it is last year's value, kept."""
+    if not _CHANGE_TO.match(sent.between(v.end, v.end + 12)):
+        return False
+    before = sent.between(v.start - 10, v.start)
+    i = max(before.rfind("由"), before.rfind("从"))
+    return i >= 0 and not re.search(r"\d{4}\s*年", before[i:])
+
+
 _INCREASE_RE = re.compile("(?:" + "|".join(map(re.escape, load_vocab("increase_words"))) + r")\s*$")
 
 
@@ -181,7 +197,7 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
             # another trigger of a different kind between the owner and the amount takes it
             if any(owner.end <= t.start and t.end <= v.start and t.label not in (label, "START") for t in sent.triggers):
                 continue
-            if not v.trusted or v.value is None:
+            if not v.trusted or v.value is None or _is_old_value(sent, v):
                 continue
             if "万" in v.text or "亿" in v.text or _INCREASE_RE.search(sent.between(v.start - 4, v.start)):
                 continue
@@ -293,7 +309,7 @@ def _enrollment_rules(ctx: _Ctx) -> list[_Cand]:
             if owner is None:
                 continue
             tail = sent.between(v.end, sent.end)
-            if _CONDITIONAL_AFTER.match(tail) and "享受" in tail and owner.text == "应于":
+            if _CONDITIONAL_AFTER.match(tail) and "享受" in tail and (owner.text == "应于" or owner.start >= v.end):
                 continue
             if owner.text == "应于" and not re.match(r"^\s*(?:参保|缴纳|缴费|办理)", tail):
                 continue
@@ -481,7 +497,9 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
                     continue
                 if re.search(r"(?:不超过|不得超过|最长|最多)\s*$", sent.between(v.start - 6, v.start)):
                     continue  # a cap (合计不超过6个月), read by _MAX
-                near = (t.end <= v.start and v.start - t.end <= 6) or (v.end <= t.start and t.start - v.end <= 10)
+                if _is_old_value(sent, v):
+                    continue  # 由现行的3个月调整为6个月
+                near = (t.end <= v.start and v.start - t.end <= 12) or (v.end <= t.start and t.start - v.end <= 10)
                 if near:
                     dur, owner = v, t
                     break

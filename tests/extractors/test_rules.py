@@ -231,3 +231,21 @@ def test_variable_wait_in_its_own_clause_attaches_to_the_fixed_one() -> None:
 def test_worked_examples_are_not_rules() -> None:
     rules, _ = _rules("举个例子:张大爷断保2年,待遇等待期为固定等待期3个月加变动等待期2个月,共5个月。")
     assert rules == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("个人缴费标准由每人每年380元提高到400元。", [("personal_contribution", 2024, "400")]),
+    ("个人缴费标准由2023年的380元提高到2024年的400元。",
+     [("personal_contribution", 2023, "380"), ("personal_contribution", 2024, "400")]),
+    ("自2024年1月1日起,将居民医保待遇等待期由现行的3个月调整为6个月。", [("waiting_period", 2024, 6)]),
+])
+def test_the_old_value_of_a_change_is_not_the_rule(text: str, expected: list[tuple]) -> None:
+    rules, _ = _rules(text)
+    assert sorted((r.kind.value, r.policy_year, r.params["amount"]) for r in rules) == expected
+
+
+def test_window_in_a_payment_condition_is_not_an_enrollment_period() -> None:
+    rules, _ = _rules("在2022年9月1日至2023年2月28日期间缴纳2023年度基本医疗保险费的,从2023年1月1日起享受新年度的待遇。", year=2023)
+    assert _of(rules, "enrollment_period") == []
+    rules, _ = _rules("城乡居民可在2023年9月1日至2023年12月31日期间缴纳2024年度居民医保费。")
+    assert [r.params for r in _of(rules, "enrollment_period")] == [{"start": "2023-09-01", "end": "2023-12-31"}]

@@ -146,3 +146,40 @@ def test_reextract_runs_the_current_extractor_over_old_captures(db):
     assert {r[0] for r in db.execute("SELECT extractor_version FROM documents")} == {"test-1", EXTRACTOR_VERSION}
     assert db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 1
     assert store_to_reextracted(db).results == []
+
+
+def test_concurrent_writers_wait_for_each_other(db_path):
+    """Four connections ingesting and approving at once: no 'database is locked', nothing lost."""
+    import threading
+
+    from rulestore.review import approve
+
+    open_db(db_path).conn.close()
+    errors: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        conn = open_db(db_path)
+        try:
+            for i in range(15):
+                text = f"writer {n} notice {i}"
+                ext, cap = make_extraction(text, [contribution(str(300 + i))], source=f"w{n}-{i}")
+                rid = ingest_extraction(conn, ext, capture=cap, text=text).rule_ids[0]
+                if n == 0:
+                    approve(conn, rid, version=i + 1, actor="alice")
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+        finally:
+            conn.conn.close()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    check = open_db(db_path)
+    assert check.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 60
+    # four notices per value: 15 versions of the one rule key, each with 4 evidence rows
+    assert check.execute("SELECT COUNT(*) FROM rule_versions").fetchone()[0] == 15
+    assert {r[0] for r in check.execute("SELECT COUNT(*) FROM evidence GROUP BY version_id")} == {4}
+    check.conn.close()

@@ -581,11 +581,15 @@ def _applies_phrase(lead: str) -> list[str]:
     lead = re.sub(r"^[^,，]*?(?:起|开始)\s*[,，]", "", lead)  # 自2025年起,
     lead = re.sub(r"(?:设置|设立|实行|执行|参保后|固定|的)+\s*$", "", lead.strip(" ,，"))
     lead = re.sub(r"(?:设置|设立|实行|执行|参保后|固定)+\s*$", "", lead.strip(" ,，"))
-    parts = [p for p in re.split(r"[,，]", lead) if p.strip()]
+    # the last comma part that names who, not when (自缴费之日起 / 按…标准缴费 are not people)
+    parts = [p for p in re.split(r"[,，]", lead) if p.strip() and not re.match(r"^\s*(?:自|从|按|答)", p)]
     if not parts:
         return []
     phrase = parts[-1]
-    return phrase_to_alternatives(phrase)
+    # keep only what names people or a situation (…的人员, 未连续参保, 在…期外参保缴费的),
+    # not a scheme name left over from the sentence (将居民医保待遇等待期…)
+    return [p for p in phrase_to_alternatives(phrase)
+            if re.search(r"的|人|参保|缴费|户|生|对象|者", p) and not re.search(r"(?:医保|保险)$", p)]
 
 
 # --------------------------------------------------------------------------- assistance

@@ -189,6 +189,25 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children (Linux /proc), to report CPU per request:
+    unlike latency it hardly moves when other work shares the cores."""
+    total = 0.0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -244,11 +263,14 @@ def main() -> None:
         warm_paths = [f"/api/query?region={rng.choice(county_codes)}&year={rng.choice(YEARS)}"
                       for _ in range(args.requests)]
         for phase, paths in (("cold", cold_paths), ("warm", warm_paths)):
+            cpu0 = _cpu_seconds(server.pid)
             latencies, errors, wall = asyncio.run(_load("127.0.0.1", port, token, args.clients, paths))
+            cpu = _cpu_seconds(server.pid) - cpu0
             ms = [x * 1000 for x in latencies]
             figures[phase] = {"requests": len(ms), "errors": len(errors), "p50_ms": round(statistics.median(ms), 2),
                               "p99_ms": round(_percentile(ms, 99), 2), "mean_ms": round(statistics.fmean(ms), 2),
-                              "req_per_s": round(len(ms) / wall)}
+                              "req_per_s": round(len(ms) / wall),
+                              "server_cpu_ms_per_request": round(cpu * 1000 / len(ms), 2)}
             if errors:
                 figures[phase]["first_errors"] = errors[:3]  # type: ignore[index]
     finally:
@@ -256,6 +278,7 @@ def main() -> None:
         server.wait(10)
     figures["clients"] = args.clients
     figures["workers"] = args.workers
+    figures["load_average_after"] = os.getloadavg()
     figures["db_path"] = str(db_path)
     print(json.dumps(figures, indent=1, ensure_ascii=False))
 

@@ -269,7 +269,10 @@ def pdf_to_parsed(raw: bytes, *, source: str) -> ParsedDocument:
         if isinstance(meta_title, str) and re.search(r"[\u4e00-\u9fff]", meta_title):
             title = meta_title.strip()
     finally:
-        pdf.close()
+        try:
+            pdf.close()
+        except Exception:  # noqa: BLE001 - close() re-reads the page tree, which may be the broken part
+            pass
 
     _drop_running_lines(pages)
     out = _TextBuilder()

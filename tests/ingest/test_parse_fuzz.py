@@ -1,8 +1,12 @@
-"""Hostile bytes never crash parsing: the result is a ParsedDocument with encodable text, or an IngestError."""
+"""Hostile bytes never crash parsing: the result is a ParsedDocument with encodable text, or an IngestError.
+
+Derandomized so CI is repeatable; run with more examples by hand when touching parsers
+(500 per test passed on 2026-11-23 after the close() fix below).
+"""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ingest.errors import IngestError
@@ -33,26 +37,26 @@ def _check(raw: bytes, source: str) -> None:
         assert 0 <= page.start <= page.end <= len(parsed.text)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 @given(st.binary(max_size=2000), st.sampled_from(SOURCES))
 def test_random_bytes(raw: bytes, source: str) -> None:
     _check(raw, source)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, derandomize=True)
 @given(_ANY_TEXT, st.sampled_from(["utf-8", "utf-16", "gb18030"]), st.sampled_from(["x.txt", "x.html"]))
 def test_any_text_in_any_encoding(text: str, codec: str, source: str) -> None:
     _check(text.encode(codec, errors="surrogatepass" if codec == "utf-8" else "replace"), source)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, derandomize=True)
 @given(st.lists(st.one_of(_TAGS, _ANY_TEXT), max_size=30))
 def test_tag_soup(parts: list[str]) -> None:
     html = "<html><body>" + "".join(parts) + "</body></html>"
     _check(html.encode("utf-8", errors="surrogatepass"), "soup.html")
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30, deadline=None, derandomize=True)
 @given(st.integers(min_value=0, max_value=4000), st.binary(min_size=1, max_size=64))
 def test_damaged_docx(cut: int, junk: bytes) -> None:
     raw = build_docx(["个人缴费标准为每人每年380元。", [["类别", "金额"], ["居民", "380元"]]])
@@ -70,8 +74,9 @@ def _pdf() -> bytes:
     return _PDF[0]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, derandomize=True)
 @given(st.floats(min_value=0.0, max_value=0.97), st.binary(min_size=1, max_size=200))
+@example(0.017578125, b"\x01")  # broke the MediaBox; pdfplumber's close() then raised
 def test_damaged_pdf(where: float, junk: bytes) -> None:
     raw = _pdf()
     cut = int(len(raw) * where)

@@ -135,6 +135,7 @@ def _day_after(iso: str) -> str:
     return (dt.date.fromisoformat(iso) + dt.timedelta(days=1)).isoformat()
 
 
+_LEVEL_SHARE = re.compile(r"(?<![我全本各])(?:中央|省级|省|市级|市|县级|县|市县|区级|区)(?:级)?$")
 _CHANGE_TO = re.compile(
     r"^\s*(?:/人)?[^,，。；]{0,4}?(?:提高到|提高至|提高为|调整为|调整到|调整至|改为|变为|增加到|增加至|增至|上调至|上调为|"
     r"延长至|延长为|延长到|缩短为|缩短至|降低为|降至)"
@@ -211,6 +212,8 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
             flags = list(v.flags)
             conf = _base_conf(ysrc)
             head = sent.between(sent.start, owner.start)
+            if kind == "fiscal_subsidy" and _LEVEL_SHARE.search(sent.between(owner.start - 6, owner.start)):
+                continue  # 省级财政补助每人每年200元: one level's share, not the subsidy standard
             if kind == "personal_contribution":
                 if _has_any(sent.between(owner.start - 6, owner.start), load_vocab("after_assistance")):
                     continue  # 资助后个人缴纳150元 is the net amount of an assistance rule
@@ -835,6 +838,10 @@ def _benefit_start_rules(ctx: _Ctx) -> list[_Cand]:
     return out
 
 
+_TARGET = re.compile(r"确保|力争|达到|稳定在|保持|不低于|以上|目标|巩固|提高到|提升到|实现|争取|做到|要|应")
+_STATISTIC = re.compile(r"截至|截止|目前|已达|较上年|同比|比上年|上年度|去年|全年参保")
+
+
 def _coverage_rules(ctx: _Ctx) -> list[_Cand]:
     out: list[_Cand] = []
     min_words = load_vocab("min_bound")
@@ -852,6 +859,9 @@ def _coverage_rules(ctx: _Ctx) -> list[_Cand]:
                 continue
             if "职工" in sent.between(v.start - 30, v.start):
                 continue
+            lead_all = sent.between(sent.start, v.start)
+            if _STATISTIC.search(lead_all) or not _TARGET.search(sent.between(sent.start, v.end + 4)):
+                continue  # 截至目前参保率为85.3%: a statistic, not a target
             if not v.trusted:
                 continue
             gap = sent.between(owner.end, v.start) if owner else ""

@@ -249,3 +249,13 @@ def test_window_in_a_payment_condition_is_not_an_enrollment_period() -> None:
     assert _of(rules, "enrollment_period") == []
     rules, _ = _rules("城乡居民可在2023年9月1日至2023年12月31日期间缴纳2024年度居民医保费。")
     assert [r.params for r in _of(rules, "enrollment_period")] == [{"start": "2023-09-01", "end": "2023-12-31"}]
+
+
+def test_a_coverage_statistic_is_not_a_target() -> None:
+    rules, _ = _rules("截至目前,全市城乡居民医保参保率为85.3%。")
+    assert rules == []
+
+
+def test_one_levels_share_is_not_the_fiscal_subsidy() -> None:
+    rules, _ = _rules("省级财政补助每人每年200元,市县财政补助每人每年470元。我市财政补助标准为每人每年不低于670元。")
+    assert [(r.params["amount"], r.params["bound"]) for r in _of(rules, "fiscal_subsidy")] == [("670", "min")]

@@ -22,137 +22,32 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .clauses import Sentence, Trigger, Value, facts_to_values, fill_values, load_vocab, sentence_to_values, text_to_sentences
+from .clauses import Sentence, Trigger, Value, facts_to_values, fill_values, load_vocab, text_to_sentences
 from .contract import Evidence, Fact, Flag, NoticeDocument, Rule, RuleKind
 from .groups import phrase_to_alternatives, phrase_to_groups, phrase_to_tier, phrase_to_tiers
 from .normalise import Normalised
 from .relevance import text_is_relevant
+from .rule_context import (
+    _INCREASE_RE,
+    _LEVEL_SHARE,
+    _base_conf,
+    _Cand,
+    _Ctx,
+    _day_after,
+    _evidence_span,
+    _has_any,
+    _is_old_value,
+    _trig,
+    _values,
+    _year_for,
+)
+from .rule_tables import _table_blocks, _table_rules
 from .sanity import rule_to_sanity_flags
 
 __all__ = ["facts_to_rules"]
-
-
-@dataclass
-class _Cand:
-    kind: str
-    year: int | None
-    params: dict[str, Any]
-    conditions: dict[str, Any]
-    span: tuple[int, int]  # normalised offsets of the evidence
-    confidence: float
-    flags: list[str] = field(default_factory=list)
-    order: int = 0
-    also: list[tuple[int, int]] = field(default_factory=list)
-
-
-@dataclass
-class _Ctx:
-    document: NoticeDocument
-    norm: Normalised
-    sentences: list[Sentence]
-    policy_year: int | None
-    py_inferred: bool
-    facts: list[Value] = field(default_factory=list)
-    _index: dict[str, list[Sentence]] | None = None
-
-    def having(self, *labels: str) -> list[Sentence]:
-        """The sentences with a trigger of one of `labels` (in order)."""
-        if self._index is None:
-            self._index = {}
-            for sent in self.sentences:
-                for label in sent.labels():
-                    self._index.setdefault(label, []).append(sent)
-        if len(labels) == 1:
-            return self._index.get(labels[0], [])
-        return sorted({id(x): x for l in labels for x in self._index.get(l, [])}.values(), key=lambda x: x.start)
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _has_any(text: str, words: list[str]) -> str | None:
-    for w in words:
-        if w in text:
-            return w
-    return None
-
-
-def _year_for(ctx: _Ctx, sent: Sentence, pos: int, *, sub_first: bool = True) -> tuple[int | None, str]:
-    """The policy year a value at `pos` is stated for: the nearest year mention before it
-    in its sentence (within a year of the notice's policy year), else the notice's year."""
-    py = ctx.policy_year
-    # a year right before the value (2022年为350元) is its year even if a few years back;
-    # farther away, only the notice's year ±1 is taken (other years are history or citations)
-    before = [(s, y) for s, e, y in sent.years
-              if e <= pos and (py is None or abs(y - py) <= 1 or (pos - e <= 6 and abs(y - py) <= 5))]
-    if before:
-        return before[-1][1], "clause"
-    nearest = [(e, y) for s, e, y in sent.years if e <= pos]
-    if py is not None and nearest:
-        # 2021年度个人缴费标准为280元 in a 2024 notice: history, not a rule for the notice's year
-        return None, "history"
-    if py is not None:
-        return py, "inferred" if ctx.py_inferred else "document"
-    return None, "none"
-
-
-def _evidence_span(sent: Sentence, lo: int, hi: int) -> tuple[int, int]:
-    """The sentence, or for a long sentence the sub-clauses from `lo` to `hi`."""
-    if sent.end - sent.start <= 160:
-        return sent.start, sent.end
-    s = sent.subclause_of(lo)[0]
-    e = sent.subclause_of(max(lo, hi - 1))[1]
-    while e > s and sent.between(e - 1, e) in "，,：:":
-        e -= 1
-    return s, e
-
-
-def _base_conf(year_src: str) -> float:
-    # Confidence starts from where the policy year came from (stated in the clause > the
-    # notice's year > inferred) and loses a little for each inference (a local value no fact
-    # confirmed -0.03, an inferred window year -0.05, a window end taken from a window before
-    # -0.1); conflicts and sanity flags cap it at 0.5 and below 0.6 a rule gets low_confidence.
-    # Set by hand while building on the seeds and corpus/own: an ordering for reviewers
-    # (which rule to check first), not a calibrated probability.
-    # "history" (a value stated for a year far from the notice's) marks the candidate for removal
-    return {"clause": 0.95, "document": 0.9, "inferred": 0.8, "none": 0.6, "history": -1.0}[year_src]
-
-
-def _values(sent: Sentence, vtype: str) -> list[Value]:
-    return [v for v in sent.values if v.type == vtype]
-
-
-def _trig(sent: Sentence, label: str) -> list[Trigger]:
-    return sent.with_label(label)
-
-
-def _day_after(iso: str) -> str:
-    return (dt.date.fromisoformat(iso) + dt.timedelta(days=1)).isoformat()
-
-
-_LEVEL_SHARE = re.compile(r"(?<![我全本各])(?:中央|省级|省|市级|市|县级|县|市县|区级|区)(?:级)?$")
-_CHANGE_TO = re.compile(
-    r"^\s*(?:/人)?[^,，。；]{0,4}?(?:提高到|提高至|提高为|调整为|调整到|调整至|改为|变为|增加到|增加至|增至|上调至|上调为|"
-    r"延长至|延长为|延长到|缩短为|缩短至|降低为|降至)"
-)
-
-
-def _is_old_value(sent: Sentence, v: Value) -> bool:
-    """由现行的3个月调整为6个月 / 由380元提高到400元: the first value is the old one.
-    With its own year (由2023年的380元提高到2024年的400元) it is last year's value, kept."""
-    if not _CHANGE_TO.match(sent.between(v.end, v.end + 12)):
-        return False
-    before = sent.between(v.start - 10, v.start)
-    i = max(before.rfind("由"), before.rfind("从"))
-    return i >= 0 and not re.search(r"\d{4}\s*年", before[i:])
-
-
-_INCREASE_RE = re.compile("(?:" + "|".join(map(re.escape, load_vocab("increase_words"))) + r")\s*$")
 
 
 # --------------------------------------------------------------------------- amounts
@@ -878,130 +773,6 @@ def _coverage_rules(ctx: _Ctx) -> list[_Cand]:
                              _evidence_span(sent, owner.start if owner else v.start, v.end),
                              _base_conf(ysrc) - 0.05, list(v.flags), order=v.start))
     return out
-
-
-# --------------------------------------------------------------------------- tables
-
-_Cell = tuple[int, int, str]
-_Row = tuple[int, int, list[_Cell]]
-
-
-def _table_blocks(text: str) -> list[list[_Row]]:
-    """Runs of consecutive lines with cells split by | (ingest writes tables that way)."""
-    blocks: list[list[_Row]] = []
-    current: list[_Row] = []
-    pos = 0
-    for line in text.split("\n"):
-        start, end = pos, pos + len(line)
-        pos = end + 1
-        if line.count("|") >= 1:
-            cells, cs = [], start
-            for part in line.split("|"):
-                ce = cs + len(part)
-                lead = len(part) - len(part.lstrip())
-                stripped = part.strip()
-                if stripped:
-                    cells.append((cs + lead, cs + lead + len(stripped), stripped))
-                cs = ce + 1
-            if len(cells) >= 2:
-                current.append((start, end, cells))
-                continue
-        if len(current) >= 2:
-            blocks.append(current)
-        current = []
-    if len(current) >= 2:
-        blocks.append(current)
-    return blocks
-
-
-_COLUMNS = (
-    ("net", re.compile(r"实际缴费|实际缴纳|个人实际|个人负担|个人承担")),
-    ("contrib", re.compile(r"个人缴费|个人缴纳|缴费标准")),
-    ("fiscal", re.compile(r"财政补助|财政补贴|政府补助")),
-    ("assist", re.compile(r"资助标准|资助金额|资助方式|资助额|补助标准|资助比例|资助")),
-    ("skip", re.compile(r"合计|总额|筹资")),
-)
-
-
-def _table_rules(ctx: _Ctx, blocks: list[list[_Row]]) -> list[_Cand]:
-    out: list[_Cand] = []
-    text = ctx.norm.text
-    for block in blocks:
-        header = block[0][2]
-        cols: dict[int, str] = {}
-        for j, (_, _, h) in enumerate(header):
-            if j == 0:
-                continue
-            for name, rx in _COLUMNS:
-                if rx.search(h):
-                    cols[j] = name
-                    break
-        if not cols or not (set(cols.values()) & {"contrib", "fiscal", "assist"}):
-            continue
-        # the year: a YYYY年度 in the two lines before the table, else the notice's
-        before = text[max(0, block[0][0] - 200) : block[0][0]]
-        years = [int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年度", before)]
-        year = years[-1] if years and (ctx.policy_year is None or abs(years[-1] - ctx.policy_year) <= 1) else ctx.policy_year
-        conf = 0.88 if year is not None else 0.6
-        for rs, re_, cells in block[1:]:
-            if len(cells) != len(header):
-                continue  # a row that lost or gained a cell cannot be read by its header
-            first = cells[0][2]
-            by_col = {cols[j]: cells[j] for j in cols if j < len(cells)}
-            tier = phrase_to_tier(first) or re.sub(r"[(（].*$", "", first).strip()
-            span = (rs, re_)
-            for name, kind in (("contrib", "personal_contribution"), ("fiscal", "fiscal_subsidy")):
-                if name not in by_col or "assist" in by_col:
-                    continue
-                amount = _cell_amount(by_col[name][2])
-                if amount is None:
-                    continue
-                params: dict[str, Any] = {"amount": amount, "currency": "CNY", "per": "person_year"}
-                cond: dict[str, Any] = {"population": tier}
-                if kind == "personal_contribution":
-                    cond = {"scheme": "basic_medical", "population": tier}
-                else:
-                    params["bound"] = "exact"
-                out.append(_Cand(kind, year, params, cond, span, conf, [], order=rs))
-            if "assist" in by_col:
-                cell = by_col["assist"][2]
-                vals = sentence_to_values(cell)
-                params = {}
-                if re.search(r"全额", cell):
-                    params = {"mode": "full"}
-                elif [v for v in vals if v.type == "PERCENT" and v.value]:
-                    params = {"mode": "percent", "percent": next(v for v in vals if v.type == "PERCENT").value["percent"]}
-                else:
-                    amount = _cell_amount(cell)
-                    if amount is not None:
-                        params = {"mode": "fixed", "amount": amount, "currency": "CNY"}
-                        if "net" in by_col:
-                            net = _cell_amount(by_col["net"][2])
-                            if net is not None:
-                                params["net_personal_amount"] = net
-                if not params:
-                    continue
-                groups = phrase_to_groups(first)
-                same = next((c for c in out if c.kind == "assistance" and c.params == params and c.order >= block[0][0]), None)
-                if same is not None:  # 特困人员 | 全额资助 and 孤儿 | 全额资助: one rule, both rows
-                    have = same.conditions.setdefault("groups", [])
-                    have += [g for g in groups if g not in have]
-                    same.also.append(span)
-                    continue
-                out.append(_Cand("assistance", year, params, {"groups": groups} if groups else {}, span, conf, [],
-                                 order=rs))
-    return out
-
-
-def _cell_amount(cell: str) -> str | None:
-    """400 / 400元 / 每人每年资助200元 → "400"; None for anything else."""
-    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:元)?\s*", cell)
-    if m:
-        return format(Decimal(m.group(1)).normalize(), "f")
-    money = [v for v in sentence_to_values(cell) if v.type == "MONEY" and v.value]
-    if len(money) == 1 and "万" not in money[0].text and "亿" not in money[0].text:
-        return str(money[0].value["amount"])
-    return None
 
 
 # --------------------------------------------------------------------------- merge, flags, output

@@ -1,0 +1,138 @@
+"""The rule builder's working state and helpers: candidates, the notice context, year and evidence choice.
+
+Split from rules.py (which keeps the per-kind builders); names keep their leading
+underscore because they are private to the rule builder, not part of extractors' API.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .clauses import Sentence, Trigger, Value, load_vocab
+from .contract import NoticeDocument
+from .normalise import Normalised
+
+__all__: list[str] = []
+
+
+@dataclass
+class _Cand:
+    kind: str
+    year: int | None
+    params: dict[str, Any]
+    conditions: dict[str, Any]
+    span: tuple[int, int]  # normalised offsets of the evidence
+    confidence: float
+    flags: list[str] = field(default_factory=list)
+    order: int = 0
+    also: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class _Ctx:
+    document: NoticeDocument
+    norm: Normalised
+    sentences: list[Sentence]
+    policy_year: int | None
+    py_inferred: bool
+    facts: list[Value] = field(default_factory=list)
+    _index: dict[str, list[Sentence]] | None = None
+
+    def having(self, *labels: str) -> list[Sentence]:
+        """The sentences with a trigger of one of `labels` (in order)."""
+        if self._index is None:
+            self._index = {}
+            for sent in self.sentences:
+                for label in sent.labels():
+                    self._index.setdefault(label, []).append(sent)
+        if len(labels) == 1:
+            return self._index.get(labels[0], [])
+        return sorted({id(x): x for l in labels for x in self._index.get(l, [])}.values(), key=lambda x: x.start)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _has_any(text: str, words: list[str]) -> str | None:
+    for w in words:
+        if w in text:
+            return w
+    return None
+
+
+def _year_for(ctx: _Ctx, sent: Sentence, pos: int, *, sub_first: bool = True) -> tuple[int | None, str]:
+    """The policy year a value at `pos` is stated for: the nearest year mention before it
+    in its sentence (within a year of the notice's policy year), else the notice's year."""
+    py = ctx.policy_year
+    # a year right before the value (2022年为350元) is its year even if a few years back;
+    # farther away, only the notice's year ±1 is taken (other years are history or citations)
+    before = [(s, y) for s, e, y in sent.years
+              if e <= pos and (py is None or abs(y - py) <= 1 or (pos - e <= 6 and abs(y - py) <= 5))]
+    if before:
+        return before[-1][1], "clause"
+    nearest = [(e, y) for s, e, y in sent.years if e <= pos]
+    if py is not None and nearest:
+        # 2021年度个人缴费标准为280元 in a 2024 notice: history, not a rule for the notice's year
+        return None, "history"
+    if py is not None:
+        return py, "inferred" if ctx.py_inferred else "document"
+    return None, "none"
+
+
+def _evidence_span(sent: Sentence, lo: int, hi: int) -> tuple[int, int]:
+    """The sentence, or for a long sentence the sub-clauses from `lo` to `hi`."""
+    if sent.end - sent.start <= 160:
+        return sent.start, sent.end
+    s = sent.subclause_of(lo)[0]
+    e = sent.subclause_of(max(lo, hi - 1))[1]
+    while e > s and sent.between(e - 1, e) in "，,：:":
+        e -= 1
+    return s, e
+
+
+def _base_conf(year_src: str) -> float:
+    # Confidence starts from where the policy year came from (stated in the clause > the
+    # notice's year > inferred) and loses a little for each inference (a local value no fact
+    # confirmed -0.03, an inferred window year -0.05, a window end taken from a window before
+    # -0.1); conflicts and sanity flags cap it at 0.5 and below 0.6 a rule gets low_confidence.
+    # Set by hand while building on the seeds and corpus/own: an ordering for reviewers
+    # (which rule to check first), not a calibrated probability.
+    # "history" (a value stated for a year far from the notice's) marks the candidate for removal
+    return {"clause": 0.95, "document": 0.9, "inferred": 0.8, "none": 0.6, "history": -1.0}[year_src]
+
+
+def _values(sent: Sentence, vtype: str) -> list[Value]:
+    return [v for v in sent.values if v.type == vtype]
+
+
+def _trig(sent: Sentence, label: str) -> list[Trigger]:
+    return sent.with_label(label)
+
+
+def _day_after(iso: str) -> str:
+    return (dt.date.fromisoformat(iso) + dt.timedelta(days=1)).isoformat()
+
+
+_LEVEL_SHARE = re.compile(r"(?<![我全本各])(?:中央|省级|省|市级|市|县级|县|市县|区级|区)(?:级)?$")
+_CHANGE_TO = re.compile(
+    r"^\s*(?:/人)?[^,，。；]{0,4}?(?:提高到|提高至|提高为|调整为|调整到|调整至|改为|变为|增加到|增加至|增至|上调至|上调为|"
+    r"延长至|延长为|延长到|缩短为|缩短至|降低为|降至)"
+)
+
+
+def _is_old_value(sent: Sentence, v: Value) -> bool:
+    """由现行的3个月调整为6个月 / 由380元提高到400元: the first value is the old one.
+    With its own year (由2023年的380元提高到2024年的400元) it is last year's value, kept."""
+    if not _CHANGE_TO.match(sent.between(v.end, v.end + 12)):
+        return False
+    before = sent.between(v.start - 10, v.start)
+    i = max(before.rfind("由"), before.rfind("从"))
+    return i >= 0 and not re.search(r"\d{4}\s*年", before[i:])
+
+
+_INCREASE_RE = re.compile("(?:" + "|".join(map(re.escape, load_vocab("increase_words"))) + r")\s*$")
+
+

@@ -1,0 +1,142 @@
+"""Tables in notices (rows of cells split by |, as ingest writes them), read by their header.
+
+A header column named 个人缴费 / 财政补助 / 资助标准 / 个人实际缴费 says what each row's cell is;
+the first cell names the tier or group. Split from rules.py.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from .clauses import sentence_to_values
+from .groups import phrase_to_groups, phrase_to_tier
+from .rule_context import _Cand, _Ctx
+
+__all__: list[str] = []
+
+# --------------------------------------------------------------------------- tables
+
+_Cell = tuple[int, int, str]
+_Row = tuple[int, int, list[_Cell]]
+
+
+def _table_blocks(text: str) -> list[list[_Row]]:
+    """Runs of consecutive lines with cells split by | (ingest writes tables that way)."""
+    blocks: list[list[_Row]] = []
+    current: list[_Row] = []
+    pos = 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if line.count("|") >= 1:
+            cells, cs = [], start
+            for part in line.split("|"):
+                ce = cs + len(part)
+                lead = len(part) - len(part.lstrip())
+                stripped = part.strip()
+                if stripped:
+                    cells.append((cs + lead, cs + lead + len(stripped), stripped))
+                cs = ce + 1
+            if len(cells) >= 2:
+                current.append((start, end, cells))
+                continue
+        if len(current) >= 2:
+            blocks.append(current)
+        current = []
+    if len(current) >= 2:
+        blocks.append(current)
+    return blocks
+
+
+_COLUMNS = (
+    ("net", re.compile(r"实际缴费|实际缴纳|个人实际|个人负担|个人承担")),
+    ("contrib", re.compile(r"个人缴费|个人缴纳|缴费标准")),
+    ("fiscal", re.compile(r"财政补助|财政补贴|政府补助")),
+    ("assist", re.compile(r"资助标准|资助金额|资助方式|资助额|补助标准|资助比例|资助")),
+    ("skip", re.compile(r"合计|总额|筹资")),
+)
+
+
+def _table_rules(ctx: _Ctx, blocks: list[list[_Row]]) -> list[_Cand]:
+    out: list[_Cand] = []
+    text = ctx.norm.text
+    for block in blocks:
+        header = block[0][2]
+        cols: dict[int, str] = {}
+        for j, (_, _, h) in enumerate(header):
+            if j == 0:
+                continue
+            for name, rx in _COLUMNS:
+                if rx.search(h):
+                    cols[j] = name
+                    break
+        if not cols or not (set(cols.values()) & {"contrib", "fiscal", "assist"}):
+            continue
+        # the year: a YYYY年度 in the two lines before the table, else the notice's
+        before = text[max(0, block[0][0] - 200) : block[0][0]]
+        years = [int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年度", before)]
+        year = years[-1] if years and (ctx.policy_year is None or abs(years[-1] - ctx.policy_year) <= 1) else ctx.policy_year
+        conf = 0.88 if year is not None else 0.6
+        for rs, re_, cells in block[1:]:
+            if len(cells) != len(header):
+                continue  # a row that lost or gained a cell cannot be read by its header
+            first = cells[0][2]
+            by_col = {cols[j]: cells[j] for j in cols if j < len(cells)}
+            tier = phrase_to_tier(first) or re.sub(r"[(（].*$", "", first).strip()
+            span = (rs, re_)
+            for name, kind in (("contrib", "personal_contribution"), ("fiscal", "fiscal_subsidy")):
+                if name not in by_col or "assist" in by_col:
+                    continue
+                amount = _cell_amount(by_col[name][2])
+                if amount is None:
+                    continue
+                params: dict[str, Any] = {"amount": amount, "currency": "CNY", "per": "person_year"}
+                cond: dict[str, Any] = {"population": tier}
+                if kind == "personal_contribution":
+                    cond = {"scheme": "basic_medical", "population": tier}
+                else:
+                    params["bound"] = "exact"
+                out.append(_Cand(kind, year, params, cond, span, conf, [], order=rs))
+            if "assist" in by_col:
+                cell = by_col["assist"][2]
+                vals = sentence_to_values(cell)
+                params = {}
+                if re.search(r"全额", cell):
+                    params = {"mode": "full"}
+                elif [v for v in vals if v.type == "PERCENT" and v.value]:
+                    params = {"mode": "percent", "percent": next(v for v in vals if v.type == "PERCENT").value["percent"]}
+                else:
+                    amount = _cell_amount(cell)
+                    if amount is not None:
+                        params = {"mode": "fixed", "amount": amount, "currency": "CNY"}
+                        if "net" in by_col:
+                            net = _cell_amount(by_col["net"][2])
+                            if net is not None:
+                                params["net_personal_amount"] = net
+                if not params:
+                    continue
+                groups = phrase_to_groups(first)
+                same = next((c for c in out if c.kind == "assistance" and c.params == params and c.order >= block[0][0]), None)
+                if same is not None:  # 特困人员 | 全额资助 and 孤儿 | 全额资助: one rule, both rows
+                    have = same.conditions.setdefault("groups", [])
+                    have += [g for g in groups if g not in have]
+                    same.also.append(span)
+                    continue
+                out.append(_Cand("assistance", year, params, {"groups": groups} if groups else {}, span, conf, [],
+                                 order=rs))
+    return out
+
+
+def _cell_amount(cell: str) -> str | None:
+    """400 / 400元 / 每人每年资助200元 → "400"; None for anything else."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:元)?\s*", cell)
+    if m:
+        return format(Decimal(m.group(1)).normalize(), "f")
+    money = [v for v in sentence_to_values(cell) if v.type == "MONEY" and v.value]
+    if len(money) == 1 and "万" not in money[0].text and "亿" not in money[0].text:
+        return str(money[0].value["amount"])
+    return None
+
+

@@ -76,7 +76,8 @@ class _Numbering:
     reader sees it: python-docx's paragraph.text leaves it out. Counters run per list (numId)
     and level; a deeper level restarts when a shallower one advances. Bullets add nothing."""
 
-    def __init__(self, document: Any) -> None:
+    def __init__(self, document: Any, styles: "_Styles") -> None:
+        self.styles = styles
         self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}  # (numId, ilvl) → fmt, text, start
         self.counters: dict[str, list[int]] = {}
         try:
@@ -132,10 +133,9 @@ class _Numbering:
 
         return re.sub(r"%([1-9])", level_value, text)
 
-    @staticmethod
-    def _num_pr(paragraph: Paragraph) -> tuple[str, int] | None:
+    def _num_pr(self, paragraph: Paragraph) -> tuple[str, int] | None:
         # the paragraph's own numPr, else its style's (List Number and heading styles carry one)
-        for pPr in (paragraph._p.pPr, _style_ppr(paragraph)):
+        for pPr in (paragraph._p.pPr, self.styles.of(paragraph)[1]):
             if pPr is None:
                 continue
             num_pr = pPr.find(qn("w:numPr"))
@@ -147,12 +147,32 @@ class _Numbering:
         return None
 
 
-def _style_ppr(paragraph: Paragraph) -> Any:
-    try:
-        style = paragraph.style
-    except (KeyError, ValueError):
-        return None
-    return style.element.find(qn("w:pPr")) if style is not None else None
+class _Styles:
+    """Paragraph style id → (name, pPr), read once: python-docx's paragraph.style scans every
+    style on each call (≈4 ms a paragraph with the default template)."""
+
+    def __init__(self, document: Any) -> None:
+        self.by_id: dict[str, tuple[str, Any]] = {}
+        self.default: tuple[str, Any] = ("", None)
+        try:
+            root = document.styles.element
+        except (KeyError, AttributeError, NotImplementedError):
+            return
+        for style in root.findall(qn("w:style")):
+            if style.get(qn("w:type")) != "paragraph":
+                continue
+            name_el = style.find(qn("w:name"))
+            entry = (name_el.get(qn("w:val"), "") if name_el is not None else "", style.find(qn("w:pPr")))
+            self.by_id[style.get(qn("w:styleId"), "")] = entry
+            if style.get(qn("w:default")) in ("1", "true", "on"):
+                self.default = entry
+
+    def of(self, paragraph: Paragraph) -> tuple[str, Any]:
+        pPr = paragraph._p.pPr
+        pStyle = pPr.find(qn("w:pStyle")) if pPr is not None else None
+        if pStyle is None:
+            return self.default
+        return self.by_id.get(pStyle.get(qn("w:val"), ""), self.default)
 
 
 def _blocks(parent: Any, element: Any) -> Iterator[Paragraph | Table]:
@@ -206,7 +226,8 @@ def docx_to_parsed(raw: bytes, *, source: str) -> ParsedDocument:
     tables: list[TableBlock] = []
     offset = 0
     title: str | None = None
-    numbering = _Numbering(document)
+    styles = _Styles(document)
+    numbering = _Numbering(document, styles)
     for block in _blocks(document, document.element.body):
         if isinstance(block, Paragraph):
             label = numbering.label(block) if block.text.strip() else ""
@@ -219,8 +240,9 @@ def docx_to_parsed(raw: bytes, *, source: str) -> ParsedDocument:
                 line = clean_text(part).strip(" \t\u3000\xa0")
                 if not line:
                     continue
-                style = (block.style.name if block.style is not None else "") or ""
-                if title is None and (style == "Title" or style.startswith("Heading")):
+                style = styles.of(block)[0]
+                # raw style names: "Title", "heading 1" (python-docx shows them capitalised)
+                if title is None and (style.lower() == "title" or style.lower().startswith("heading")):
                     title = line
                 lines.append(line)
                 offset += len(line) + 1

@@ -141,3 +141,13 @@ def test_list_number_style_numbering() -> None:
     buf = io.BytesIO()
     document.save(buf)
     assert docx_to_parsed(buf.getvalue(), source="l.docx").text == "1.第一项\n2.第二项\n要点"
+
+
+def test_title_hint_from_heading_style_not_first_line() -> None:
+    document = Document()
+    document.add_paragraph("仁医保发〔2023〕33号文件附件")
+    document.add_heading("关于做好2024年度城乡居民医保参保资助工作的通知", level=1)
+    document.add_paragraph("个人缴费每人每年380元。")
+    buf = io.BytesIO()
+    document.save(buf)
+    assert docx_to_parsed(buf.getvalue(), source="h.docx").title_hint == "关于做好2024年度城乡居民医保参保资助工作的通知"

@@ -133,3 +133,20 @@ def test_too_large_while_streaming(chunked_server: str) -> None:
 def test_is_url() -> None:
     assert is_url("https://www.nhsa.gov.cn/a.html") and is_url("HTTP://x")
     assert not is_url("corpus/seeds/000.txt") and not is_url("C:/notices/a.txt")
+
+
+def test_extract_command_on_a_url(http_server: Serve) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from ingest.cli import main
+
+    base = http_server({"/n.html": (200, {"Content-Type": "text/html; charset=GBK"}, PAGE.encode("gbk"))})
+    result = CliRunner().invoke(main, ["extract", f"{base}/n.html", f"{base}/missing.html"])
+    assert result.exit_code == 1
+    (line,) = [ln for ln in result.stdout.splitlines() if ln.strip()]
+    document = json.loads(line)["document"]
+    assert document["source"] == f"{base}/n.html" and document["format"] == "html"
+    assert document["encoding"] == "gb18030 (header GBK)"
+    assert f"error: {base}/missing.html: fetch failed" in result.stderr and "HTTP 404" in result.stderr

@@ -28,6 +28,7 @@ __all__ = [
     "events_page",
     "CountsCache",
     "compute_counts",
+    "corroborated_ids",
     "queue_neighbours",
     "queue_page",
     "queue_total",
@@ -63,6 +64,24 @@ _CORROBORATION_SQL = ("(SELECT count(DISTINCT e.sha256) FROM evidence e WHERE e.
                       "AND e.document_id IS NOT NULL)")
 _CORROBORATED_IDS = ("SELECT version_id FROM evidence WHERE document_id IS NOT NULL GROUP BY version_id "
                      "HAVING count(DISTINCT sha256) >= 2")
+
+
+_corroborated: dict[str, tuple[tuple[Any, ...], str]] = {}
+_corroborated_lock = threading.Lock()
+
+
+def corroborated_ids(db: sqlite_utils.Database) -> str:
+    """JSON list of the ids of versions stated by two or more documents (cached per store state)."""
+    state = _store_state(db)
+    key = str(db.execute("PRAGMA database_list").fetchone()[2])
+    with _corroborated_lock:
+        hit = _corroborated.get(key)
+    if hit is not None and hit[0] == state:
+        return hit[1]
+    ids = json.dumps([r[0] for r in db.execute(_CORROBORATED_IDS)])
+    with _corroborated_lock:
+        _corroborated[key] = (state, ids)
+    return ids
 
 
 def attention(flags: list[str], confidence: float | None) -> int:
@@ -133,7 +152,7 @@ class QueueFilters:
             items.pop("status")
         return urlencode({k: v for k, v in items.items() if v is not None})
 
-    def where(self, skip: str | None = None) -> tuple[list[str], list[Any]]:
+    def where(self, db: sqlite_utils.Database, skip: str | None = None) -> tuple[list[str], list[Any]]:
         """SQL conditions on `rule_versions v` (leaving out the facet `skip`, for its counts)."""
         where, args = ["v.status = ?"], [self.status]
         if self.kind is not None and skip != "kind":
@@ -162,7 +181,9 @@ class QueueFilters:
             where.append("coalesce(v.confidence, 0) >= ? AND coalesce(v.confidence, 0) < ?")
             args.extend([lo, hi])
         if self.corroborated is not None and skip != "corroborated":
-            where.append(f"v.id {'IN' if self.corroborated == '2' else 'NOT IN'} ({_CORROBORATED_IDS})")
+            # the id list is cached per store state: one evidence scan, not one per tier query
+            where.append(f"v.id {'IN' if self.corroborated == '2' else 'NOT IN'} (SELECT value FROM json_each(?))")
+            args.append(corroborated_ids(db))
         if self.document is not None and skip != "document":
             where.append("v.id IN (SELECT version_id FROM evidence WHERE document_id = ?)")
             args.append(self.document)
@@ -195,10 +216,37 @@ def _parse_cursor(after: str | None) -> Position | None:
     return pos
 
 
+SMALL = 3000  # at most this many matches: read them all and sort in Python (selective filters)
+
+
+def _sort_key(pos: Position) -> tuple[int, float, int]:
+    # tier descending (-1, no confidence, last), then confidence, then id
+    return (-pos[0] if pos[0] >= 0 else 1, pos[1] if pos[1] is not None else 0.0, pos[2])
+
+
+def _walk_small(db: sqlite_utils.Database, filters: QueueFilters, start: Position | None, limit: int,
+                forward: bool) -> list[Position]:
+    where, args = filters.where(db)
+    rows = db.execute(f"SELECT v.flags, v.confidence, v.id FROM rule_versions v WHERE {' AND '.join(where)}",
+                      args).fetchall()
+    positions = sorted(((attention(json.loads(f), c), c, i) for f, c, i in rows), key=_sort_key,
+                       reverse=not forward)
+    if start is not None:
+        key = _sort_key(start)
+        positions = [p for p in positions if (_sort_key(p) > key if forward else _sort_key(p) < key)]
+    return positions[:limit]
+
+
 def _walk(db: sqlite_utils.Database, filters: QueueFilters, start: Position | None, limit: int,
-          forward: bool = True) -> list[Position]:
-    """Queue positions strictly after (forward) or before `start`, in queue order, at most `limit`."""
-    where, args = filters.where()
+          forward: bool = True, total: int | None = None) -> list[Position]:
+    """Queue positions strictly after (forward) or before `start`, in queue order, at most `limit`.
+
+    `total` (how many match, when the caller knows) picks the plan: a few matches are read
+    at once through whatever index the filter has; many are walked tier by tier in index order.
+    """
+    if total is not None and total <= SMALL:
+        return [] if total == 0 else _walk_small(db, filters, start, limit, forward)
+    where, args = filters.where(db)
     order = "v.confidence, v.id" if forward else "v.confidence DESC, v.id DESC"
     tiers = TIERS if forward else TIERS[::-1]
     if start is not None:
@@ -240,9 +288,10 @@ def _row(r: Any) -> dict[str, Any]:
             "cursor": _cursor((tier, r[9], r[0]))}
 
 
-def queue_page(db: sqlite_utils.Database, filters: QueueFilters, after: str | None, limit: int) -> Page:
+def queue_page(db: sqlite_utils.Database, filters: QueueFilters, after: str | None, limit: int,
+               total: int | None = None) -> Page:
     """One page of the queue after the cursor `after` (None: the first page)."""
-    positions = _walk(db, filters, _parse_cursor(after), limit + 1)
+    positions = _walk(db, filters, _parse_cursor(after), limit + 1, total=total)
     more = len(positions) > limit
     ids = [p[2] for p in positions[:limit]]
     if not ids:
@@ -260,9 +309,10 @@ def queue_neighbours(db: sqlite_utils.Database, filters: QueueFilters, rule_id: 
     if row is None:
         return {"prev": None, "next": None}
     here: Position = (attention(json.loads(row[1]), row[2]), row[2], row[0])
+    total = queue_total(db, filters)
     out: dict[str, str | None] = {}
     for name, forward in (("next", True), ("prev", False)):
-        hit = _walk(db, filters, here, 1, forward=forward)
+        hit = _walk(db, filters, here, 1, forward=forward, total=total)
         if hit:
             ref = db.execute("SELECT rule_id, version FROM rule_versions WHERE id = ?", [hit[0][2]]).fetchone()
             out[name] = f"{ref[0]}/{ref[1]}"
@@ -304,7 +354,7 @@ def static_options() -> dict[str, list[dict[str, Any]]]:
 
 
 def queue_total(db: sqlite_utils.Database, filters: QueueFilters) -> int:
-    where, args = filters.where()
+    where, args = filters.where(db)
     return int(db.execute(f"SELECT count(*) FROM rule_versions v WHERE {' AND '.join(where)}", args).fetchone()[0])
 
 
@@ -316,7 +366,7 @@ def compute_counts(db: sqlite_utils.Database, filters: QueueFilters) -> dict[str
     out: dict[str, Any] = {}
 
     def run(facet: str, select: str, tail: str = "", extra: str = "") -> list[Any]:
-        where, args = filters.where(skip=facet)
+        where, args = filters.where(db, skip=facet)
         sql = f"SELECT {select} FROM rule_versions v {extra} WHERE {' AND '.join(where)} {tail}"
         return db.execute(sql, args).fetchall()
 
@@ -344,7 +394,9 @@ def compute_counts(db: sqlite_utils.Database, filters: QueueFilters) -> dict[str
     conf = run("confidence", sums)[0]
     out["confidence"] = [{"value": k, "label": labels[k], "count": n or 0} for k, n in zip(CONFIDENCE_BUCKETS, conf)]
     (all_n,) = run("corroborated", "count(*)")[0]
-    (two,) = run("corroborated", "count(*)", f"AND v.id IN ({_CORROBORATED_IDS})")[0]
+    where, args = filters.where(db, skip="corroborated")
+    (two,) = db.execute(f"SELECT count(*) FROM rule_versions v WHERE {' AND '.join(where)} "
+                        "AND v.id IN (SELECT value FROM json_each(?))", [*args, corroborated_ids(db)]).fetchone()
     out["corroborated"] = [{"value": "2", "label": "two or more", "count": two},
                            {"value": "1", "label": "one", "count": all_n - two}]
     (out["total"],) = run("", "count(*)")[0]

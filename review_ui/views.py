@@ -158,11 +158,12 @@ def _queue_filters(request: Request) -> data.QueueFilters:
 def queue(request: Request, user: dict[str, Any] = Depends(_viewer), store: Any = Depends(_store)) -> Response:
     filters = _queue_filters(request)
     after = request.query_params.get("after")
+    total = data.queue_total(store, filters)  # the headline number is always exact
     try:
-        page = data.queue_page(store, filters, after=after, limit=request.app.state.settings.page_size)
+        page = data.queue_page(store, filters, after=after, limit=request.app.state.settings.page_size,
+                               total=total)
     except ValueError as exc:
         raise InvalidInput([str(exc)]) from None
-    total = data.queue_total(store, filters)  # the headline number is always exact
     if request.url.path.endswith(".json"):
         counts: dict[str, Any] | None = request.app.state.counts.get(store, filters)
     else:

@@ -184,7 +184,7 @@ def _review_queue(db: sqlite_utils.Database) -> None:
         "CREATE INDEX rule_versions_review_flagged ON rule_versions(status, confidence, id, flags, kind, region_code, "
         "policy_year) WHERE flags != '[]'",
         "CREATE INDEX rule_versions_status_region ON rule_versions(status, region_code)",
-        "CREATE INDEX rule_versions_status_year ON rule_versions(status, policy_year)",
+        "CREATE INDEX rule_versions_status_year ON rule_versions(status, policy_year, kind)",
         "CREATE INDEX evidence_version_sha ON evidence(version_id, sha256, document_id)",
     ):
         db.conn.execute(stmt)

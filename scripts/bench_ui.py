@@ -121,7 +121,8 @@ def measure(path: Path, runs: int) -> None:
     from review_ui import Settings, create_app
     from rulestore import open_db
 
-    db = open_db(path)
+    db = open_db(path)  # applies pending migrations (0002_review_queue's indexes)
+    db.execute("ANALYZE")  # planner statistics for those indexes, as `PRAGMA optimize` would keep
     (total,) = db.execute("SELECT count(*) FROM rule_versions").fetchone()
     refs = db.execute("SELECT rule_id, version FROM rule_versions ORDER BY random() LIMIT ?", [runs]).fetchall()
     regions = [r[0] for r in db.execute("SELECT DISTINCT region_code FROM rule_versions LIMIT 200")]

@@ -628,7 +628,7 @@ def _group_phrase(phrase: str) -> str:
     # a conditional 在…前完成…缴费的 / 参加…的 ends the group list
     phrase = re.sub(r"[,，]?\s*(?:在|于)[^,，]{0,30}(?:前|后|期间|以内)[^,，]{0,20}的\s*[,，]?", "，", phrase)
     phrase = re.sub(r"[,，]\s*\d{4}\s*年度?的?[^,，]*$", "", phrase)
-    phrase = re.sub(r"[,，]?\s*(?:政府)?(?:对其|对)?\s*个人缴费部分.*$", "", phrase)
+    phrase = re.sub(r"[,，]?\s*(?:政府)?(?:对其|对)?\s*个人缴费部分[^,，]*$", "", phrase)
     return phrase
 
 

@@ -60,7 +60,7 @@ _KNOWN_UNSUPPORTED = {
     b"GIF8": "GIF image",
     b"{\\rtf": "RTF; save it as .docx",
 }
-_HTML_SNIFF = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title)[\s>]",
+_HTML_SNIFF = re.compile(rb"^(\xef\xbb\xbf)?\s*(<!--.*?-->\s*)*(<\?xml[^>]*>\s*)?<(!doctype\s+html|html|head|body|meta|title)[\s>]",
                          re.IGNORECASE | re.DOTALL)
 
 

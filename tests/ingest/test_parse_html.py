@@ -217,3 +217,12 @@ def test_site_logo_heading_is_not_the_title() -> None:
     parsed = bytes_to_parsed(raw, source="x.html")
     assert parsed.text.splitlines()[0] == "关于做好2024年度城乡居民基本医疗保险参保缴费工作的通知"
     assert "吉林省医疗保障局\n" not in parsed.text
+
+
+@pytest.mark.parametrize("head", [b"\xef\xbb\xbf<html>", b'<?xml version="1.0"?>\n<!DOCTYPE html><html>',
+                                  b"<!-- saved page -->\n<HTML>", b"  <!doctype html>\n<html>"])
+def test_html_sniffed_without_extension(head: bytes) -> None:
+    from ingest.parse import bytes_to_format
+
+    assert bytes_to_format(head + b"<body><p>x</p></body></html>", source="saved_page") == "html"
+    assert bytes_to_format(head + b"<body></body></html>", source="https://example.org/view?id=1") == "html"

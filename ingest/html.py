@@ -174,10 +174,11 @@ def _table_rows(table: Tag) -> list[list[str]]:
 
 
 def _walk(el: Tag, w: _Writer) -> None:
-    """Render el's children into w. Iterative, so hostile nesting cannot exhaust the stack."""
-    stack: list[tuple[Iterator[Any], bool]] = [(iter(el.children), False)]
+    """Render el's children into w. Iterative, so hostile nesting cannot exhaust the stack.
+    Inside <pre> (and <textarea>-like plain blocks) source newlines are line breaks."""
+    stack: list[tuple[Iterator[Any], bool, bool]] = [(iter(el.children), False, el.name == "pre")]
     while stack:
-        children, is_block = stack[-1]
+        children, is_block, in_pre = stack[-1]
         child = next(children, None)
         if child is None:
             stack.pop()
@@ -185,21 +186,29 @@ def _walk(el: Tag, w: _Writer) -> None:
                 w.newline()
             continue
         if isinstance(child, NavigableString):
-            if not isinstance(child, _SKIP_STRINGS):
+            if isinstance(child, _SKIP_STRINGS):
+                continue
+            if in_pre and "\n" in child:
+                for i, part in enumerate(str(child).split("\n")):
+                    if i:
+                        w.newline()
+                    w.text(part)
+            else:
                 w.text(str(child))
             continue
         if not isinstance(child, Tag):
             continue
         name = child.name
+        pre = in_pre or name == "pre"
         if name == "br":
             w.newline()
         elif name == "table" and not _is_layout_table(child):
             w.table(_table_rows(child))
         elif name in _BLOCK_TAGS:
             w.newline()
-            stack.append((iter(child.children), True))
+            stack.append((iter(child.children), True, pre))
         else:
-            stack.append((iter(child.children), False))
+            stack.append((iter(child.children), False, pre))
 
 
 def _element_to_items(el: Tag) -> list[str | _Table]:

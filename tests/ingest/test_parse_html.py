@@ -226,3 +226,9 @@ def test_html_sniffed_without_extension(head: bytes) -> None:
 
     assert bytes_to_format(head + b"<body><p>x</p></body></html>", source="saved_page") == "html"
     assert bytes_to_format(head + b"<body></body></html>", source="https://example.org/view?id=1") == "html"
+
+
+def test_pre_keeps_its_lines() -> None:
+    raw = _page("<div id='zoom'><pre>一、缴费标准\n个人缴费每人每年380元。\n\n二、缴费时间\n2023年9月1日至12月31日。</pre></div>")
+    text = bytes_to_parsed(raw, source="x.html").text
+    assert "一、缴费标准\n个人缴费每人每年380元。\n二、缴费时间\n2023年9月1日至12月31日。" in text

@@ -559,6 +559,10 @@ def _year_mentions(text: str, offset: int, masked: list[tuple[int, int]]) -> lis
     return out
 
 
+_VALUE_KEYS = {"DATE": ("date",), "DATE_RANGE": ("start", "end"), "MONEY": ("amount",), "PERCENT": ("percent",),
+               "DURATION": ("amount", "unit")}
+
+
 def facts_to_values(facts: Iterable[Any], offsets: list[int]) -> list[Value]:
     """Map contract Facts (original offsets) to Values in normalised offsets."""
     out = []
@@ -567,6 +571,11 @@ def facts_to_values(facts: Iterable[Any], offsets: list[int]) -> list[Value]:
         ftype = str(getattr(f.type, "value", f.type))
         if ftype == "DOC_NO":
             continue
+        value = f.value
+        if value is not None and not set(_VALUE_KEYS.get(ftype, ())) <= set(value):
+            continue  # a value shape rules do not read
+        if ftype == "MONEY" and value is not None and value.get("currency", "CNY") != "CNY":
+            continue  # 美元 / 港币: never a yuan standard
         s = bisect.bisect_left(offsets, f.start, 0, n)
         e = bisect.bisect_left(offsets, f.end, 0, n + 1)
         if e <= s:

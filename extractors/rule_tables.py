@@ -106,7 +106,8 @@ def _table_rules(ctx: _Ctx, blocks: list[list[_Row]]) -> list[_Cand]:
                 if re.search(r"全额", cell):
                     params = {"mode": "full"}
                 elif [v for v in vals if v.type == "PERCENT" and v.value]:
-                    params = {"mode": "percent", "percent": next(v for v in vals if v.type == "PERCENT").value["percent"]}
+                    pct = next(v for v in vals if v.type == "PERCENT" and v.value)
+                    params = {"mode": "percent", "percent": pct.value["percent"]}
                 else:
                     amount = _cell_amount(cell)
                     if amount is not None:

@@ -95,6 +95,8 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
                 continue
             if not v.trusted or v.value is None or _is_old_value(sent, v):
                 continue
+            if v.value.get("currency", "CNY") != "CNY" or "amount" not in v.value:
+                continue  # 美元 / 港币 amounts are not yuan standards
             if "万" in v.text or "亿" in v.text or _INCREASE_RE.search(sent.between(v.start - 4, v.start)):
                 continue
             after = sent.between(v.end, v.end + 4)

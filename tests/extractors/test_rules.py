@@ -7,6 +7,8 @@ duplicates, conflicts, untrusted values, relevance, sanity flags).
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from extractors.contract import NoticeDocument, Region, Rule
 from extractors.facts import normalised_to_facts
@@ -259,3 +261,21 @@ def test_a_coverage_statistic_is_not_a_target() -> None:
 def test_one_levels_share_is_not_the_fiscal_subsidy() -> None:
     rules, _ = _rules("省级财政补助每人每年200元,市县财政补助每人每年470元。我市财政补助标准为每人每年不低于670元。")
     assert [(r.params["amount"], r.params["bound"]) for r in _of(rules, "fiscal_subsidy")] == [("670", "min")]
+
+
+_PIECES = ["2024年度", "个人缴费标准为", "每人每年", "380元", "不低于", "财政补助", "集中缴费期为", "2023年9月1日",
+           "至", "12月31日", "次年2月底", "待遇等待期", "3个月", "全额资助", "定额资助", "70%", "给予资助", "新生儿",
+           "出生后90日内", "自出生之日起享受", "参保率", "以上", "2065438年", "2月31日", "|", "\n", "。", ",", ";",
+           "低保对象", "、", "特困人员", "由", "提高到", "(2023年度为350元)", "每断保1年增加1个月", "不设待遇等待期",
+           "第3个月1日起", "缴费次月", "享受待遇", "100美元", "上述困难人员", "如下:", "(一)", "学生儿童"]
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), max_size=30))
+def test_never_raises_and_quotes_match_the_text(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    rules, _ = _rules(text)
+    for r in rules:
+        assert text[r.evidence.start : r.evidence.end] == r.evidence.quote
+        assert r.kind.value in {"personal_contribution", "fiscal_subsidy", "enrollment_period", "benefit_period",
+                                "waiting_period", "assistance", "newborn_enrollment", "benefit_start", "coverage_target"}

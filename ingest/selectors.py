@@ -126,12 +126,12 @@ NOISE_TOKENS: frozenset[str] = frozenset({
 # Lines of page furniture that survive inside body containers (font-size switches, share and
 # print buttons, "related reading" headings, view counters). Matched against whole lines.
 NOISE_LINES: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
-    r"^[【\[]?\s*字[体體号號][:：]?\s*[大中小\s|｜]*[】\]]?.{0,20}$",
+    r"^[【\[]\s*字[体體号號].{0,20}$|^字[体體号號]\s*[:：].{0,20}$",
     r"^[【\[]?\s*(打印|列印|關閉|关闭|返回顶部|返回頂部|收藏|纠错|糾錯)(本页|本頁|此页|文章|窗口)?\s*[】\]]?"
     r"(\s*[【\[]?\s*(打印|列印|關閉|关闭|返回顶部|返回頂部|收藏|纠错|糾錯)(本页|本頁|此页|文章|窗口)?\s*[】\]]?)*$",
     r"^(当前位置|您的位置|您现在的位置|當前位置|您現在的位置)\s*[:：].{0,80}$",
     r"^(首页|首頁)\s*[>＞»›].{0,80}$",
-    r"^分享(到)?\s*[:：]?.{0,40}$",
+    r"^分享到\s*[:：]?.{0,40}$|^分享\s*[:：].{0,40}$",
     r"^(相关(阅读|链接|文章|新闻|文件|附件|信息|稿件)|延伸阅读|热点推荐|推荐阅读)\s*[:：]?$",
     r"^(扫一扫|手机扫码|用手机扫描).{0,30}$",
     r"^(上一篇|下一篇)\s*[:：].*$",

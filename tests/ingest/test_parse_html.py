@@ -232,3 +232,20 @@ def test_pre_keeps_its_lines() -> None:
     raw = _page("<div id='zoom'><pre>一、缴费标准\n个人缴费每人每年380元。\n\n二、缴费时间\n2023年9月1日至12月31日。</pre></div>")
     text = bytes_to_parsed(raw, source="x.html").text
     assert "一、缴费标准\n个人缴费每人每年380元。\n二、缴费时间\n2023年9月1日至12月31日。" in text
+
+
+# fmt: off
+NOISE_OR_NOT = [
+    ("【字體：大 中 小】", True), ("字体：大中小 打印", True), ("【打印本页】【关闭窗口】", True),
+    ("分享到：微信 微博", True), ("相关阅读", True), ("当前位置：首页 > 政策文件", True), ("上一篇：关于…", True),
+    ("字号为三号仿宋。", False), ("分享了先进地区的做法。", False), ("一、打印机采购", False),
+    ("相关部门要加强协作。", False), ("首页面设计费5000元。", False),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("line,noise", NOISE_OR_NOT)
+def test_noise_lines_only_match_furniture(line: str, noise: bool) -> None:
+    from ingest.selectors import NOISE_LINES
+
+    assert any(p.match(line) for p in NOISE_LINES) is noise

@@ -179,7 +179,12 @@ def test_concurrent_writers_wait_for_each_other(db_path):
     assert errors == []
     check = open_db(db_path)
     assert check.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 60
-    # four notices per value: 15 versions of the one rule key, each with 4 evidence rows
-    assert check.execute("SELECT COUNT(*) FROM rule_versions").fetchone()[0] == 15
-    assert {r[0] for r in check.execute("SELECT COUNT(*) FROM evidence GROUP BY version_id")} == {4}
+    # every notice's statement is stored once; 15 distinct values of the one rule key. (A value
+    # whose version was superseded before another writer restated it gets a new version: how
+    # many there are depends on the interleaving, so only the invariants are asserted.)
+    assert check.execute("SELECT COUNT(*) FROM evidence").fetchone()[0] == 60
+    assert check.execute("SELECT COUNT(DISTINCT value_hash) FROM rule_versions").fetchone()[0] == 15
+    assert check.execute("SELECT COUNT(*) FROM rule_versions v WHERE NOT EXISTS "
+                         "(SELECT 1 FROM evidence e WHERE e.version_id = v.id)").fetchone()[0] == 0
+    assert check.execute("SELECT COUNT(*) FROM rule_versions WHERE status = 'approved'").fetchone()[0] == 1
     check.conn.close()

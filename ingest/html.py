@@ -49,7 +49,10 @@ _BLOCK_TAGS = frozenset({
 })
 _SKIP_STRINGS = (Comment, Doctype, CData, Declaration, ProcessingInstruction)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_WS = re.compile(r"[ \t\n\r\f\v\xa0\u200b]+")
+# &nbsp; &ensp; &emsp; &thinsp; … are spacing, not content (gov pages indent with them).
+_WS = re.compile(r"[ \t\n\r\f\v\xa0\u2000-\u200a\u202f\u205f]+")
+# Invisible characters dropped outright: a zero-width space between 居民 and 医保 is no space.
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _CJK_OR_PUNCT = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|--|——|\s-\s|—)\s*")
 _DATE = re.compile(r"\d{4}\s*[-年/.]\s*\d{1,2}")
@@ -123,7 +126,7 @@ class _Writer:
 def _inline(pieces: Iterable[str]) -> str:
     """Join inline text: whitespace runs become one space, except a source line break
     between two Chinese characters, which a reader does not see, so it is dropped."""
-    raw = "".join(pieces)
+    raw = _INVISIBLE.sub("", "".join(pieces))
 
     def repl(m: re.Match[str]) -> str:
         before = raw[m.start() - 1] if m.start() else ""

@@ -249,3 +249,10 @@ def test_noise_lines_only_match_furniture(line: str, noise: bool) -> None:
     from ingest.selectors import NOISE_LINES
 
     assert any(p.match(line) for p in NOISE_LINES) is noise
+
+
+def test_spacing_entities_and_invisible_characters() -> None:
+    raw = _page("<div id='zoom'><p>&emsp;&emsp;居民&#8203;医保个人缴费&shy;标准为每人每年&ensp;380元，"
+                "集中缴费期为2023年9月1日至12月31日。&nbsp;</p></div>")
+    text = bytes_to_parsed(raw, source="x.html").text
+    assert "居民医保个人缴费标准为每人每年 380元，集中缴费期为2023年9月1日至12月31日。" in text.splitlines()

@@ -272,6 +272,13 @@ def _rule_in_tx(db: sqlite_utils.Database, rule: Rule, doc_region: Region, docum
             _event(db, rule_id, version_id, "corroborate", actor, at, after={"source": source, "sha256": sha})
             _change(db, rule_id, version_id, version, "corroborate", same[-1][2], at)
         return rule_id, version
+    # a superseded version with this value, read from this very span before (the same capture
+    # extracted again, e.g. by a newer extractor): the reviewer has already moved past it
+    for v in versions:
+        if v[3] == value_hash and v[2] == "superseded" and any(
+                db.execute('SELECT 1 FROM evidence WHERE version_id = ? AND sha256 = ? AND start = ? AND "end" = ?',
+                           [v[0], sha, e.start, e.end]).fetchone() for e in spans):
+            return rule_id, v[1]
     flags = list(rule.flags)
     live = [v for v in versions if v[2] in ("proposed", "approved")]
     if live:

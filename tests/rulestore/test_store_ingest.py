@@ -188,3 +188,21 @@ def test_concurrent_writers_wait_for_each_other(db_path):
                          "(SELECT 1 FROM evidence e WHERE e.version_id = v.id)").fetchone()[0] == 0
     assert check.execute("SELECT COUNT(*) FROM rule_versions WHERE status = 'approved'").fetchone()[0] == 1
     check.conn.close()
+
+
+def test_a_corrected_value_read_again_from_the_same_span_does_not_come_back(db):
+    """Re-extracting a capture whose value a reviewer corrected re-queues nothing; another
+    notice stating the old value is a new proposed version flagged conflict."""
+    from rulestore.review import approve, correct
+
+    text = "个人缴费标准为每人每年38O元。"
+    ext, cap = make_extraction(text, [contribution("38O")], source="a")
+    rid = ingest_extraction(db, ext, capture=cap, text=text).rule_ids[0]
+    correct(db, rid, actor="alice", params={"amount": "380"}, approve=True)
+    ext.document.extractor_version = "test-2"  # the same bytes through a newer extractor
+    again = ingest_extraction(db, ext, capture=cap, text=text)
+    assert not again.skipped and again.versions_new == 0
+    assert [v.status for v in list_rules(db)] == ["superseded", "approved"]
+    other, cap2 = make_extraction("另一份通知:每人每年38O元。", [contribution("38O")], source="b")
+    assert ingest_extraction(db, other, capture=cap2, text="另一份通知").conflicts == 1
+    assert "conflict" in list_rules(db)[-1].flags

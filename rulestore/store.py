@@ -7,9 +7,11 @@
 Rule identity: a rule key is kind + region code + policy_year + the canonical signature of
 the conditions that tell sibling rules apart (:data:`DISTINGUISHING`). Within a key, versions
 are told apart by their value (params and value conditions): the same value from another
-document adds evidence to the existing version (corroboration); a different value becomes a
-new proposed version flagged ``conflict``. Nothing is overwritten, and storing the same bytes
-with the same extractor version again is a no-op.
+document adds evidence to the existing version (corroboration; a rejected value stays
+rejected); a different value becomes a new proposed version flagged ``conflict`` (so does a
+superseded value stated by another document; read again from the span it was first read from,
+it is left alone). Nothing is overwritten, and storing the same bytes with the same extractor
+version again is a no-op.
 """
 
 from __future__ import annotations

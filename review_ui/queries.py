@@ -260,6 +260,10 @@ def _walk(db: sqlite_utils.Database, filters: QueueFilters, start: Position | No
                 conds.append(f"v.id {op} ?")
                 cargs.append(start[2])
             else:
+                if forward and clause.endswith(f" AND {_HIGH}"):
+                    # implied by the keyset below; left in, it would be the range SQLite seeks on,
+                    # and every page would rescan the rows sharing the cursor's confidence
+                    conds[-1] = clause[: -len(f" AND {_HIGH}")]
                 conds.append(f"(v.confidence, v.id) {op} (?, ?)")
                 cargs += [start[1], start[2]]
         rows = db.execute(f"SELECT v.confidence, v.id FROM rule_versions v WHERE {' AND '.join(conds)} "

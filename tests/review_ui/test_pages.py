@@ -311,3 +311,22 @@ def test_counts_go_stale_after_a_write_and_the_total_stays_exact(reviewer: TestC
     assert page.select_one("#total").get_text() == "7"  # exact at once
     assert page.select_one("#filters")["data-counts-url"]  # the browser re-fetches the counts
     assert reviewer.get("/queue/counts.json").json()["total"] == 7
+
+
+def test_tier_walk_and_small_path_give_the_same_order(store: dict[str, Any]) -> None:
+    from review_ui import queries
+
+    db = _db(store)
+    try:
+        for query in ("", "kind=personal_contribution", "flag=none", "confidence=high", "region=220000"):
+            filters = queries.QueueFilters.from_query_string(query)
+            total = queries.queue_total(db, filters)
+            walked = queries._walk(db, filters, None, 100)  # the index walk (no total given)
+            small = queries._walk(db, filters, None, 100, total=total)  # read all, sort in Python
+            assert walked == small and len(walked) == total, query
+            # keyset from every position, both ways, matches the full order
+            for i, pos in enumerate(walked):
+                assert queries._walk(db, filters, pos, 100) == walked[i + 1:]
+                assert queries._walk(db, filters, pos, 100, forward=False) == walked[:i][::-1]
+    finally:
+        db.conn.close()

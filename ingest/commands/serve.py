@@ -24,17 +24,20 @@ def serve_command(host: str, port: int, db_path: str | None, secure_cookies: boo
 
     Example: noticerules serve --port 8000 --db noticerules.db
     """
+    import sqlite3
+
     import uvicorn
 
-    from rulestore import default_db_path
+    from rulestore import StoreError, default_db_path
     from review_ui import Settings, create_app
 
     db_path = db_path or default_db_path()
     try:
         settings = Settings(secret_key=os.environ.get("NOTICERULES_SECRET", ""), cookie_secure=secure_cookies)
         app = create_app(db_path, settings)
-    except (ValueError, OSError) as exc:
-        raise click.ClickException(f"cannot serve {db_path}: {exc}") from None
+    except (ValueError, OSError, sqlite3.Error, StoreError) as exc:
+        raise click.ClickException(f"cannot serve the store {db_path}: {exc}; check the path and "
+                                   "that its directory exists and is writable") from None
     if not os.environ.get("NOTICERULES_SECRET"):
         click.echo("note: NOTICERULES_SECRET is unset; sessions end when the server stops", err=True)
     click.echo(f"review UI on http://{host}:{port}/ (store {db_path})", err=True)

@@ -252,8 +252,10 @@ def _enrollment_rules(ctx: _Ctx) -> list[_Cand]:
                 if not starts:
                     continue
                 year = emitted[0].year
-                cand = _Cand("enrollment_period", year, {"start": min(starts), "end": v.value["date"]}, {},
-                             _evidence_span(sent, sent.start, v.end), emitted[0].confidence - 0.05, list(v.flags),
+                first = min((c for c in emitted if c.params.get("start")), key=lambda c: c.params["start"])
+                flags = sorted(set(v.flags) | set(first.flags))  # the start's flags (year_inferred) come along
+                cand = _Cand("enrollment_period", year, {"start": first.params["start"], "end": v.value["date"]}, {},
+                             _evidence_span(sent, sent.start, v.end), emitted[0].confidence - 0.05, flags,
                              order=v.start)
                 emitted.append(cand)
         # 集中缴费期为2023年9月1日起,缴费截止时间为2023年12月25日: start and end in two sub-clauses

@@ -394,9 +394,14 @@ class Mention:
     short: bool  # a short form (钦州, 宁夏) rather than the official name
 
 
+# a node of the name trie: next char → node; the key "" holds the name ending there
+_Trie = dict[str, "_Trie | str"]
+
+
 @lru_cache(maxsize=1)
-def _scan_lexicon() -> tuple[re.Pattern[str], dict[str, tuple[tuple[str, ...], bool]]]:
-    """The names worth finding in running text, and a regex that finds the longest one.
+def _scan_lexicon() -> tuple[re.Pattern[str], _Trie, dict[str, tuple[tuple[str, ...], bool]]]:
+    """The names worth finding in running text: a regex for the chars a name can start with,
+    the character trie of the names, and name → (codes, short).
 
     Two-character official names (城区, 郊区, 矿区, 盂县) are left out: in running text they are
     far more often ordinary words than the county of that name.
@@ -416,28 +421,14 @@ def _scan_lexicon() -> tuple[re.Pattern[str], dict[str, tuple[tuple[str, ...], b
                 lex.setdefault(alias, ((a.code,), False))
             elif a.kind == "not":
                 lex[alias] = ((), True)  # matched so that it hides the name inside it
-    pattern = re.compile(_trie_regex(sorted(lex)))
-    return pattern, lex
-
-
-def _trie_regex(words: list[str]) -> str:
-    """A regex matching any of ``words``, longest first, compiled from a character trie (fast)."""
-    trie: dict[str, dict] = {}
-    for w in words:
+    trie: _Trie = {}
+    for name in lex:
         node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, dict]) -> str:
-        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
-        end = "" in node
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return "(?:" + body + ")?" if end else body
-
-    return build(trie)
+        for ch in name:
+            node = node.setdefault(ch, {})  # type: ignore[assignment]
+        node[""] = name
+    first = re.compile("[" + "".join(re.escape(ch) for ch in sorted(trie)) + "]")
+    return first, trie, lex
 
 
 def text_to_region_mentions(text: str) -> list[Mention]:
@@ -446,10 +437,35 @@ def text_to_region_mentions(text: str) -> list[Mention]:
     Words listed as ``not`` in region_aliases.tsv (长白山) hide the names inside them and are
     not returned.
     """
-    pattern, lex = _scan_lexicon()
+    # A regex finds the chars a name can start with; the longest name from there is read off
+    # the trie. (One alternation of all 3,600 names made re try each branch at every char:
+    # ~3x slower on a notice.)
+    first, trie, lex = _scan_lexicon()
     out: list[Mention] = []
-    for m in pattern.finditer(text):
-        codes, short = lex[m.group()]
+    n = len(text)
+    pos = 0
+    for m in first.finditer(text):
+        i = m.start()
+        if i < pos:  # inside the name found last
+            continue
+        node = trie[text[i]]
+        j = i + 1
+        name: str | None = None
+        end = i
+        while True:
+            here = node.get("")
+            if here is not None:
+                name, end = here, j  # type: ignore[assignment]
+            if j >= n:
+                break
+            node = node.get(text[j])  # type: ignore[assignment]
+            if node is None:
+                break
+            j += 1
+        if name is None:
+            continue
+        codes, short = lex[name]
         if codes:
-            out.append(Mention(m.start(), m.end(), m.group(), codes, short))
+            out.append(Mention(i, end, name, codes, short))
+        pos = end
     return out

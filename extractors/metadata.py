@@ -913,6 +913,8 @@ def _script(original: str, steps: tuple[str, ...] | None = None) -> str:
 def _steps_if_run(norm: Normalised) -> tuple[str, ...] | None:
     """The normaliser's changed steps, or None when they cannot tell (a hand-made identity map)."""
     steps = getattr(norm, "steps", ())
+    if getattr(norm, "by_normaliser", False):
+        return steps  # ran, and "t2s" is there iff it changed something
     return steps if steps or norm.text != norm.original else None
 
 

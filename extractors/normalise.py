@@ -52,6 +52,9 @@ class Normalised:
     offsets: list[int]
     ends: list[int] = field(default_factory=list)
     steps: tuple[str, ...] = ()  # the names of the steps that changed something
+    # True when text_to_normalised made it (so an empty ``steps`` means "nothing to change",
+    # not "never normalised"); lets metadata skip re-checking the script of a clean text
+    by_normaliser: bool = field(default=False, compare=False, repr=False)
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised [start, end) span to the original text."""
@@ -256,4 +259,5 @@ def text_to_normalised(text: str) -> Normalised:
         if new != cur:
             changed.append(name)
         cur = new
-    return Normalised(original=text, text=cur, offsets=[*starts, len(text)], ends=ends, steps=tuple(changed))
+    return Normalised(original=text, text=cur, offsets=[*starts, len(text)], ends=ends, steps=tuple(changed),
+                      by_normaliser=True)

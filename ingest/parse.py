@@ -23,7 +23,6 @@ from .encoding import charset_from_content_type
 from .errors import (
     DocxParseError,
     EmptyDocument,
-    IngestError,
     InputNotFound,
     InputTooLarge,
     InputUnreadable,
@@ -149,16 +148,16 @@ def _read_path(source: str, settings: Settings) -> bytes:
 def source_to_parsed(source: str, *, settings: Settings | None = None) -> ParsedDocument:
     """Read a path or http(s) URL and parse it. Raises an IngestError naming the source."""
     settings = settings or settings_from_env()
+    content_type: str | None = None
     if is_url(source):
         fetched = url_to_fetched(source, settings=settings)
-        return bytes_to_parsed(fetched.raw, source=source, content_type=fetched.content_type)
-    if "://" in source:
+        raw, content_type = fetched.raw, fetched.content_type
+    elif "://" in source:
         raise UnsupportedFormat(source, f"{urlsplit(source).scheme}:// URL (only http and https)")
-    raw = _read_path(source, settings)
+    else:
+        raw = _read_path(source, settings)
     try:
-        return bytes_to_parsed(raw, source=source)
-    except IngestError:
-        raise
+        return bytes_to_parsed(raw, source=source, content_type=content_type)
     except RecursionError:
-        # deeply nested HTML/XML; name the input instead of a bare traceback
+        # pathologically nested markup; name the input instead of a bare traceback
         raise InputUnreadable(source, "nesting too deep to parse") from None

@@ -39,6 +39,7 @@ __all__ = [
     "facts_to_values",
     "fill_values",
     "load_vocab",
+    "sentence_to_values",
     "text_to_sentences",
 ]
 

@@ -222,21 +222,29 @@ def rule_latest(request: Request, rule_id: str, user: dict[str, Any] = Depends(_
 @router.get("/rules/{rule_id}/{version}.json")  # registered first: the inner decorator runs first
 def rule_card(request: Request, rule_id: str, version: int, user: dict[str, Any] = Depends(_viewer),
               store: Any = Depends(_store)) -> Response:
-    filters = _queue_filters(request)
     card = data.rule_card(store, rule_id, version)
     if request.url.path.endswith(".json"):
         return JSONResponse(card)
+    return _card_page(request, store, card, _queue_filters(request))
+
+
+def _card_page(request: Request, store: Any, card: dict[str, Any], filters: data.QueueFilters,
+               correction: dict[str, Any] | None = None, errors: list[str] | None = None,
+               status: int = 200) -> Response:
+    """The rule card; after a rejected correction, with the form open, its errors and the values typed."""
+    rule = card["rule"]
     ev = card["evidence"][0] if card["evidence"] else None
     segments = None
     if ev and ev.get("text") is not None:
         spans = [Span(f["start"], f["end"], f["type"]) for f in ev.get("facts", [])]
         segments = text_to_segments(ev["text"], (ev["start"], ev["end"]), spans)
-    nav = data.queue_neighbours(store, filters, rule_id, version)
-    names = [f"rule-{card['rule']['kind']}.html", "rule.html"]
-    context = {"card": card, "rule": card["rule"], "segments": segments, "ev": ev, "nav": nav,
+    nav = data.queue_neighbours(store, filters, rule["id"], rule["version"])
+    names = [f"rule-{rule['kind']}.html", "rule.html"]
+    context = {"card": card, "rule": rule, "segments": segments, "ev": ev, "nav": nav,
                "query": filters.to_query(), "done": request.query_params.get("done"),
-               "done_rule": request.query_params.get("rid"), "correct_open": False}
-    return _render(request, names, context)
+               "done_rule": request.query_params.get("rid"), "correct_open": errors is not None,
+               "correct_errors": errors or [], "correction": correction or {}}
+    return _render(request, names, context, status=status)
 
 
 def _after_action(request: Request, store: Any, rule_id: str, version: int, form: dict[str, Any],
@@ -284,7 +292,11 @@ def correct(request: Request, rule_id: str, version: int, form: dict[str, Any] =
     card = data.rule_card(store, rule_id, version)
     params, conditions, _, errors = form_to_correction(card["rule"], form)
     if errors:
-        raise InvalidInput(errors)
+        if wants_json(request):
+            raise InvalidInput(errors)
+        # back to the same card, form open, with what was typed: the reviewer fixes and resubmits
+        filters = data.QueueFilters.from_query_string(str(form.get("query") or ""))
+        return _card_page(request, store, card, filters, correction=form, errors=errors, status=422)
     data.correct(store, rule_id, version, user["name"], _seen(form), params=params, conditions=conditions,
                  comment=str(form.get("comment") or "") or None)
     return _after_action(request, store, rule_id, version, form, "corrected")

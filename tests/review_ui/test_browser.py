@@ -81,9 +81,10 @@ def test_correct_a_value_with_validation(page: Page, live_server: Any, shot: Any
     expect(amount).to_be_focused()
     amount.fill("六百四十")
     page.keyboard.press("Enter")
-    expect(page.locator("#error")).to_contain_text("param.amount: '六百四十' is not a number")
+    # the same card comes back with the form open, the error and what was typed
+    expect(page.locator("#correct-errors")).to_contain_text("param.amount: '六百四十' is not a number")
+    expect(page.locator("input[name='param.amount']")).to_have_value("六百四十")
     shot(page, "correct-invalid")
-    page.goto(card_url)
     page.keyboard.press("e")
     page.keyboard.type("650")  # the field's text is selected: typing replaces it
     page.keyboard.press("Enter")

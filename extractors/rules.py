@@ -66,6 +66,7 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
                                     and "资助" not in sent.between(t.start - 12, t.start)], key=lambda t: t.start)
         if not trigs or "元" not in sent.text:
             continue  # no amount, nothing to bind (and the sentence's values are never read)
+        bound_end: dict[int, int] = {}  # trigger start → end of the amount it already took
         for v in _values(sent, "MONEY"):
             owner = None
             for t in trigs:
@@ -90,6 +91,13 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
             gap = sent.between(owner.end, v.start)
             if _has_any(gap, common) or _has_any(gap, blockers):
                 continue
+            if owner.start in bound_end:
+                # a second amount after the same trigger is another rule only when something
+                # says for whom or for which year (学生儿童每人每年380元 / 2022年为350元);
+                # 每户最高不超过3000元 is not a second standard
+                between = sent.between(bound_end[owner.start], v.start)
+                if not (phrase_to_tiers(between) or re.search(r"\d{4}\s*年", between)):
+                    continue
             # another trigger of a different kind between the owner and the amount takes it
             if any(owner.end <= t.start and t.end <= v.start and t.label not in (label, "START") for t in sent.triggers):
                 continue
@@ -137,6 +145,7 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
                 params["bound"] = bound
             if not v.from_fact:
                 conf -= 0.03
+            bound_end[owner.start] = v.end
             out.append(_Cand(kind, year, params, conditions, _evidence_span(sent, owner.start, v.end), conf, flags,
                              order=owner.start))
     return out

@@ -279,3 +279,10 @@ def test_never_raises_and_quotes_match_the_text(pieces: list[str]) -> None:
         assert text[r.evidence.start : r.evidence.end] == r.evidence.quote
         assert r.kind.value in {"personal_contribution", "fiscal_subsidy", "enrollment_period", "benefit_period",
                                 "waiting_period", "assistance", "newborn_enrollment", "benefit_start", "coverage_target"}
+
+
+def test_a_second_amount_needs_its_own_tier_or_year() -> None:
+    rules, _ = _rules("个人缴费标准为每人每年380元,一次性缴清,每户最高不超过3000元。")
+    assert [r.params["amount"] for r in rules] == ["380"]
+    rules, _ = _rules("2024年度居民医保个人缴费标准为每人每年400元,其中,学生、儿童每人每年380元。")
+    assert sorted((r.conditions["population"], r.params["amount"]) for r in rules) == [("all", "400"), ("学生、儿童", "380")]

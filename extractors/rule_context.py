@@ -29,6 +29,7 @@ class _Cand:
     flags: list[str] = field(default_factory=list)
     order: int = 0
     also: list[tuple[int, int]] = field(default_factory=list)
+    sent_index: int = -1  # the sentence a waiting period was read from (a variable part may follow)
 
 
 @dataclass

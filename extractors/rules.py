@@ -438,7 +438,7 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
             continue
         if dur is None:
             # a variable part or a cap stated in its own sentence belongs to the waiting period before it
-            if out and sent.index - getattr(out[-1], "order_sent", -99) <= 3:
+            if out and out[-1].sent_index >= 0 and sent.index - out[-1].sent_index <= 3:
                 if variable:
                     out[-1].params.update(_variable_params(variable, mx))
                 elif mx and "per_year_interrupted" in out[-1].params:
@@ -464,7 +464,7 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
             cond["exempt"] = list(dict.fromkeys(exempt))
         cand = _Cand("waiting_period", year, params, cond, _evidence_span(sent, min(owner.start, dur.start), dur.end),
                      _base_conf(ysrc), list(dur.flags), order=dur.start)
-        cand.order_sent = sent.index  # type: ignore[attr-defined]
+        cand.sent_index = sent.index
         out.append(cand)
     return out
 

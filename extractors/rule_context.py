@@ -64,7 +64,7 @@ def _has_any(text: str, words: list[str]) -> str | None:
     return None
 
 
-def _year_for(ctx: _Ctx, sent: Sentence, pos: int, *, sub_first: bool = True) -> tuple[int | None, str]:
+def _year_for(ctx: _Ctx, sent: Sentence, pos: int) -> tuple[int | None, str]:
     """The policy year a value at `pos` is stated for: the nearest year mention before it
     in its sentence (within a year of the notice's policy year), else the notice's year."""
     py = ctx.policy_year

@@ -330,3 +330,22 @@ def test_tier_walk_and_small_path_give_the_same_order(store: dict[str, Any]) -> 
                 assert queries._walk(db, filters, pos, 100, forward=False) == walked[:i][::-1]
     finally:
         db.conn.close()
+
+
+def test_undo_is_refused_once_someone_else_acted_on_the_rule(app: Any, store: dict[str, Any]) -> None:
+    rule_id, version = _jilin_380(store)
+    with TestClient(app, base_url="http://127.0.0.1") as a, TestClient(app, base_url="http://127.0.0.1") as b:
+        login(a)
+        login(b, name="bob")
+        assert _post(a, _card(a, rule_id, version), "approve-form").status_code == 303
+        # bob withdraws the approval; alice's undo must not silently reverse bob's decision
+        assert _post(b, _card(b, rule_id, version), "reject-form", {"reason": "withdrawn"}).status_code == 303
+        page = soup(a.get("/queue"))
+        response = a.post("/undo", data={"csrf_token": csrf_of(str(page))}, follow_redirects=False)
+        assert response.status_code == 409
+        assert "bob" in soup(response).select_one(".message").get_text()
+    db = _db(store)
+    try:
+        assert get_version(db, rule_id, version).status == "rejected"
+    finally:
+        db.conn.close()

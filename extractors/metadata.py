@@ -21,7 +21,6 @@ the code, in the docstring of each ``_find_*`` function.
 from __future__ import annotations
 
 import bisect
-import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -30,16 +29,21 @@ from functools import lru_cache
 from importlib import resources
 from typing import Callable
 
+import numpy
+
 from . import regions as _regions
 from .contract import Fact, NoticeDocument, ParsedDocument, Region
 from .normalise import Normalised
 
 __all__ = ["parsed_to_document"]
 
-_PINYIN_GLUE = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}\)")
+# "(" first and the look-behind after it: re then jumps from "(" to "(" instead of trying
+# the look-behind at every char (same matches as "(?<=[CJK])\(…")
+_PINYIN_GLUE = re.compile(r"\((?<=[\u4e00-\u9fff]\()[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}\)")
 _FILLER = re.compile(r"[?？\ufffd]{1,}|\u3000|\xa0")
 # what the normaliser would have removed: a Normalised that still has it skipped the normaliser
-_UNNORMALISED = re.compile(r"\?{2,}|\ufffd|[\u3000\xa0]")
+# (?? / U+FFFD / ideographic or no-break space; tested with `in`, much faster than a regex)
+_UNNORMALISED = ("??", "\ufffd", "\u3000", "\xa0")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９：（）［］", "0123456789:()[]")
 _SENTENCE_PUNCT = re.compile(r"[，。；;！!？]")
 # a CJK-ish org token: the name itself, possibly with brackets (中国（广西）自由贸易试验区)
@@ -124,7 +128,7 @@ class _Work:
 def _norm_to_work(norm: Normalised) -> _Work:
     # The normaliser already converts to simplified and drops pinyin glue and `?` runs; this
     # module only redoes it when the text plainly did not go through those steps.
-    if not (_PINYIN_GLUE.search(norm.text) or _UNNORMALISED.search(norm.text)):
+    if not (any(u in norm.text for u in _UNNORMALISED) or _PINYIN_GLUE.search(norm.text)):
         return _Work(norm.text, norm.offsets[: len(norm.text)])
     src = _t2s(norm.text).translate(_FULLWIDTH)
     keep: list[int] = []
@@ -155,7 +159,7 @@ def _norm_to_work(norm: Normalised) -> _Work:
     return _Work("".join(chars), to_orig)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     start: int
     end: int
@@ -227,7 +231,9 @@ _DATE_ARABIC = re.compile(r"((?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:�
 _DATE_CN = re.compile(r"([〇○零一二三四五六七八九OО]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*"
                       r"([一二三四五六七八九十]{1,3})\s*日")
 # a date-looking run in a signature that cannot be read (汾西县: "2022113")
-_DATE_GARBLED = re.compile(r"(?<!\d)(?:19|20)\d{5,6}(?!\d)")
+# (19|20 first, then "no digit before it" as a look-behind over those two chars: re can skip
+# to the next 1/2 instead of testing the look-behind at every char)
+_DATE_GARBLED = re.compile(r"(?:19|20)(?<!\d..)\d{5,6}(?!\d)")
 
 
 def _cn_small(s: str) -> int | None:
@@ -242,6 +248,7 @@ def _cn_small(s: str) -> int | None:
     return _CN_DIGIT.get(s) if len(s) == 1 else None
 
 
+@lru_cache(maxsize=4096)  # a notice repeats its dates; date() + isoformat() per match was a cost
 def _make_date(y: int, m: int, d: int) -> str | None:
     try:
         return date(y, m, d).isoformat()
@@ -333,6 +340,9 @@ def _fact_docnos(facts: list[Fact], work: _Work) -> list[_DocNo]:
 
 # --- issuers ---------------------------------------------------------------------------------------
 
+_ORG_SEP = re.compile(r"[\s、，,]+")
+_ORG_PIECE = re.compile(r"[^\s、，,]+")
+
 # how the first half of a name broken over two lines starts (国家税务总局宁夏回族 / 自治区税务局)
 _GLUE_START = re.compile(r"^(?:国家|中国|中共|共青团|中华人民共和国)")
 
@@ -344,7 +354,7 @@ def _split_orgs(chunk: str) -> list[str] | None:
     wrap lines inside a name (国家税务总局宁夏回族 / 自治区税务局).
     """
     v = _vocab()
-    pieces = [p for p in re.split(r"[\s、，,]+", chunk) if p]
+    pieces = [p for p in _ORG_SEP.split(chunk) if p]
     if not pieces:
         return None
     names: list[str] = []
@@ -374,7 +384,7 @@ def _merge_tax_bureau(names: list[str]) -> list[str]:
 
 def _org_tail(prefix: str) -> tuple[list[str], int] | None:
     """The org names at the end of ``prefix`` (what stands before 关于 in a title), and where they start."""
-    pieces = list(re.finditer(r"[^\s、，,]+", prefix))
+    pieces = list(_ORG_PIECE.finditer(prefix))
     best: tuple[list[str], int] | None = None
     for i in range(len(pieces) - 1, -1, -1):
         chunk = prefix[pieces[i].start():]
@@ -385,6 +395,12 @@ def _org_tail(prefix: str) -> tuple[list[str], int] | None:
 
 
 # --- title -----------------------------------------------------------------------------------------
+
+_DIGITS = re.compile(r"\d+")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+_WS = re.compile(r"\s+")
+_ONLY_FILLER = re.compile(r"[\s?？]*")
+
 
 @dataclass
 class _Title:
@@ -406,15 +422,15 @@ class _Title:
 
     @property
     def skeleton(self) -> str:
-        return re.sub(r"\d+", "#", self.body)
+        return _DIGITS.sub("#", self.body)
 
     @property
     def years(self) -> list[str]:
-        return re.findall(r"(?:19|20)\d{2}", self.body)
+        return _YEAR.findall(self.body)
 
 
 def _nows(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+    return _WS.sub("", s)
 
 
 _ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．]|第[一二三四五六七八九十百\d]{1,4}[条章节部分])")
@@ -457,6 +473,8 @@ _SPACED = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 
 def _despace(line: str) -> str:
     """关 于 做 好 … 的 通 知 (a letter-spaced PDF heading) → 关于做好…的通知; other lines as they are."""
+    if " " not in line:  # nothing spaced (and the counting below is the cost)
+        return line
     cjk = len(_HAS_CJK.findall(line))
     if cjk >= 4 and len(_SPACED.findall(line)) >= 0.6 * (cjk - 1):
         return _SPACED.sub("", line)
@@ -470,7 +488,7 @@ def _body_titles(lines: list[_Line], skip: set[int], limit: int) -> list[_Title]
     out: list[_Title] = []
     usable = [i for i, ln in enumerate(lines)
               if not ln.is_blank and i not in skip and ln.start < limit
-              and not v.noise.search(ln.text) and not re.fullmatch(r"[\s?？]*", ln.text)]
+              and not v.noise.search(ln.text) and not _ONLY_FILLER.fullmatch(ln.text)]
     taken_until = -1
     for pos, i in enumerate(usable):
         if lines[i].start < taken_until:
@@ -878,6 +896,14 @@ def _find_policy_year(title: str | None, content: str, published: str | None) ->
 
 # --- script ------------------------------------------------------------------------------------------------
 
+def _changed(a: str, b: str) -> int:
+    """How many positions of two equally long strings differ (numpy: a Python loop over 8,000
+    chars was the cost); lone surrogates of a broken original are compared as they are."""
+    x = numpy.frombuffer(a.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
+    y = numpy.frombuffer(b.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
+    return int(numpy.count_nonzero(x != y))
+
+
 def _script(original: str, steps: tuple[str, ...] | None = None) -> str:
     """traditional / simplified / mixed, by how many characters t2s and s2t each change.
 
@@ -896,8 +922,8 @@ def _script(original: str, steps: tuple[str, ...] | None = None) -> str:
     s2t = conv[1].convert(sample)  # type: ignore[attr-defined]
     if len(t2s) != len(sample) or len(s2t) != len(sample):
         return "unknown"
-    trad = sum(map(operator.ne, sample, t2s))
-    simp = sum(map(operator.ne, sample, s2t))
+    trad = _changed(sample, t2s)
+    simp = _changed(sample, s2t)
     if trad + simp < 5:  # too few telling characters for a share: any one-sided evidence decides
         return "simplified" if trad == 0 else "traditional" if simp == 0 else "mixed"
     share = trad / (trad + simp)

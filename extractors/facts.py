@@ -74,14 +74,15 @@ def normalised_to_facts(norm: Normalised) -> tuple[list[Fact], Doc]:
     facts: list[Fact] = []
     for span in doc.spans["facts"]:
         start, end = norm.to_original(span.start_char, span.end_char)
+        ext = span._  # one Underscore per span: each ``span._`` builds a new one
         fact = Fact(
             type=span.label_,
             text=norm.original[start:end],
             start=start,
             end=end,
-            value=span._.fact_value,
-            flags=list(span._.fact_flags or []),
+            value=ext.fact_value,
+            flags=list(ext.fact_flags or []),
         )
-        span._.fact = fact
+        ext.fact = fact
         facts.append(fact)
     return facts, doc

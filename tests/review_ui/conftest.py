@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
-from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
+from review_helpers import SCREENSHOTS, SECRET, LiveServer, login
 
 import review_seed
 from review_ui import Settings, create_app
-
-SECRET = "test-secret-key-0123456789abcdef"
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 
 
 @pytest.fixture
@@ -39,22 +32,6 @@ def client(app: Any) -> Iterator[TestClient]:
         yield c
 
 
-def soup(response: Any) -> BeautifulSoup:
-    return BeautifulSoup(response.text, "html.parser")
-
-
-def csrf_of(html: str) -> str:
-    field = BeautifulSoup(html, "html.parser").find("input", attrs={"name": "csrf_token"})
-    assert field is not None, "page has no CSRF field"
-    return str(field["value"])
-
-
-def login(client: TestClient, name: str = "alice", password: str = review_seed.PASSWORD) -> Any:
-    page = client.get("/login")
-    return client.post("/login", data={"username": name, "password": password, "csrf_token": csrf_of(page.text),
-                                       "next": "/queue"}, follow_redirects=False)
-
-
 @pytest.fixture
 def reviewer(client: TestClient) -> TestClient:
     response = login(client)
@@ -63,34 +40,6 @@ def reviewer(client: TestClient) -> TestClient:
 
 
 # ---------------------------------------------------------------- live server + chromium
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class LiveServer:
-    def __init__(self, app: Any) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> "LiveServer":
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the live server did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
 
 @pytest.fixture
 def live_store(tmp_path: Path) -> dict[str, Any]:

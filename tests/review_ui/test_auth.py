@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import SECRET, csrf_of, login, soup
+from review_helpers import SECRET, csrf_of, login, soup
 from fastapi.testclient import TestClient
 
 import review_seed

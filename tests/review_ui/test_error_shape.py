@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SECRET, login, soup
+from review_helpers import SECRET, login, soup
 from fastapi.testclient import TestClient
 
 import review_ui

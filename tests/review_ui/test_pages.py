@@ -7,7 +7,7 @@ import io
 from typing import Any
 from urllib.parse import urlencode
 
-from conftest import SECRET, csrf_of, login, soup
+from review_helpers import SECRET, csrf_of, login, soup
 from fastapi.testclient import TestClient
 
 from review_ui import Settings, create_app

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import soup
+from review_helpers import soup
 from fastapi.testclient import TestClient
 
 from review_ui.highlight import Span, reveal, text_to_segments

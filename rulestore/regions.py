@@ -11,7 +11,7 @@ import re
 
 import sqlite_utils
 
-from extractors import regions as _table
+import extractors.regions as _table
 
 from .errors import InvalidValue, UnknownRegion
 

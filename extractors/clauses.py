@@ -235,7 +235,7 @@ def _find_triggers(text: str, doc: Any) -> list[Trigger]:
     out = []
     attrs = _trigger_attrs()
     for s, e, label in found:
-        if 1 in taken[s:e]:
+        if taken.find(1, s, e) != -1:
             continue
         taken[s:e] = b"\x01" * (e - s)
         out.append(Trigger(label, s, e, text[s:e], attrs.get(text[s:e], {})))
@@ -259,13 +259,13 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
         spans.append((start, len(text)))
     out = []
     for s, e in spans:
-        # trim whitespace so evidence quotes start and end on text
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
+        # trim whitespace so evidence quotes start and end on text (str.strip drops what
+        # str.isspace calls whitespace)
+        seg = text[s:e]
+        body = seg.strip()
+        if body:
+            s += len(seg) - len(seg.lstrip())
+            out.append((s, s + len(body)))
     return out
 
 
@@ -401,24 +401,26 @@ def _atoms(text: str) -> list[_Atom]:
     if "月" not in text and "日" not in text and not _ISO_HINT.search(text):
         return out  # no date can be here; the big alternation below is the costly part
     for m in _ATOM.finditer(text):
-        g = m.groupdict()
-        if g["full"]:
+        # the outer group of the alternative that matched (cheaper than a 30-key groupdict)
+        kind = m.lastgroup
+        g = m
+        if kind == "full":
             out.append(_Atom("full", m.start(), m.end(), int(g["fy"]), int(g["fm"]), int(g["fd"])))
-        elif g["iso"]:
+        elif kind == "iso":
             out.append(_Atom("full", m.start(), m.end(), int(g["iy"]), int(g["im"]), int(g["id"])))
-        elif g["compact"]:
+        elif kind == "compact":
             out.append(_Atom("full", m.start(), m.end(), int(g["cy"]), int(g["cm"]), int(g["cd"]), flags=["repaired"]))
-        elif g["corrupt"]:
+        elif kind == "corrupt":
             out.append(_Atom("bad", m.start(), m.end(), None, None, None, flags=["corrupt"]))
-        elif g["mend"]:
+        elif kind == "mend":
             out.append(_Atom("mend", m.start(), m.end(), int(g["ey"]) if g["ey"] else None, int(g["em"]), -1,
                              next_year=bool(g["enext"])))
-        elif g["md"]:
+        elif kind == "md":
             # 65438+2月31日: a number glued before the month is garbage, not a year
             bad = m.start() > 0 and text[m.start() - 1] in "+＋"
             out.append(_Atom("md", m.start(), m.end(), None, int(g["mm"]), int(g["mdd"]), next_year=bool(g["mnext"]),
                              flags=["corrupt"] if bad else []))
-        elif g["mon"]:
+        elif kind == "mon":
             out.append(_Atom("mon", m.start(), m.end(), int(g["oy"]) if g["oy"] else None, int(g["om"]), None,
                              next_year=bool(g["onext"])))
     return out

@@ -42,17 +42,19 @@ _SLOT_ORDER = ["scheme", "population", "phase", "enrollee", "window", "groups"]
 
 
 def approved_rules(db: sqlite_utils.Database, as_of: str | None = None) -> list[StoredRule]:
-    """Every version approved now (or at ``as_of``), ordered by region, year, kind."""
-    from .store import _VERSION_COLUMNS, _VERSION_FROM, _rows_to_rules
+    """Every version approved now (or at ``as_of``), ordered by region, year, kind.
+
+    At ``as_of`` each version carries the record-time interval that covered it then (from the
+    append-only ``publications``), not a later one.
+    """
+    from .store import _AS_OF_COLUMNS, _AS_OF_JOIN, _VERSION_COLUMNS, _VERSION_FROM, _rows_to_rules
 
     if as_of is None:
-        where, args = "v.status = 'approved'", []
+        sql, args = f"SELECT {_VERSION_COLUMNS} FROM {_VERSION_FROM} WHERE v.status = 'approved'", []
     else:
         at = parse_datetime("as_of", as_of)
-        where = "v.recorded_from IS NOT NULL AND v.recorded_from <= ? AND (v.recorded_to IS NULL OR v.recorded_to > ?)"
-        args = [at, at]
-    rows = db.execute(f"SELECT {_VERSION_COLUMNS} FROM {_VERSION_FROM} WHERE {where} "
-                      "ORDER BY v.region_code, v.policy_year, v.kind, v.rule_id", args).fetchall()
+        sql, args = f"SELECT {_AS_OF_COLUMNS} FROM {_VERSION_FROM}{_AS_OF_JOIN}", [at, at]
+    rows = db.execute(f"{sql} ORDER BY v.region_code, v.policy_year, v.kind, v.rule_id", args).fetchall()
     return _rows_to_rules(db, rows)
 
 
@@ -91,8 +93,10 @@ def _number(value: Any) -> int | float | None:
 
 
 def _provenance(db: sqlite_utils.Database, rule: StoredRule) -> dict[str, Any]:
-    approver = db.execute("SELECT actor FROM review_events WHERE version_id = ? AND action = 'approve' "
-                          "ORDER BY id DESC LIMIT 1", [rule.version_id]).fetchone()
+    # the approval in force for this interval: the latest one up to its start (an interval
+    # reopened by an undo goes back to the approval that first published the version)
+    approver = db.execute("SELECT actor FROM review_events WHERE version_id = ? AND action = 'approve' AND at <= ? "
+                          "ORDER BY id DESC LIMIT 1", [rule.version_id, rule.recorded_from or "9999"]).fetchone()
     first = rule.evidence[0] if rule.evidence else None
     return {
         "rule_id": rule.id, "rule_version": rule.version,

@@ -190,6 +190,58 @@ def _review_queue(db: sqlite_utils.Database) -> None:
         db.conn.execute(stmt)
 
 
+@_migration("0003_publications")
+def _publications(db: sqlite_utils.Database) -> None:
+    # Record time becomes append-only: each time a version is published (approved, or put back
+    # by an undo) it gets a new interval here; closing recorded_to is the only update allowed,
+    # so an --as-of answer once given can always be given again. rule_versions.recorded_from /
+    # recorded_to stay as a mirror of each version's latest interval (kept by the triggers
+    # below, for the API/UI and existing readers). Intervals recorded before 0003 are copied.
+    # Also: documents.normalised_text (extractors.normalise's output, stored by ingest) so the
+    # review UI can show it without importing the normaliser.
+    for stmt in _PUBLICATIONS_SQL.split(";\n"):
+        if stmt.strip():
+            db.conn.execute(stmt)
+
+
+_PUBLICATIONS_SQL = """
+CREATE TABLE publications (              -- record time, append-only: one row per published interval
+    id INTEGER PRIMARY KEY,              -- a version's latest interval has its highest id
+    version_id INTEGER NOT NULL REFERENCES rule_versions(id),
+    recorded_from TEXT NOT NULL,         -- approved (or re-published by an undo) at
+    recorded_to TEXT,                    -- superseded / withdrawn / undone at; NULL while published
+    CHECK (recorded_to IS NULL OR recorded_to >= recorded_from)
+);
+INSERT INTO publications (version_id, recorded_from, recorded_to)
+    SELECT id, recorded_from, recorded_to FROM rule_versions WHERE recorded_from IS NOT NULL ORDER BY recorded_from, id;
+CREATE INDEX publications_version ON publications(version_id, recorded_from);
+CREATE INDEX publications_record ON publications(recorded_from, version_id);
+CREATE UNIQUE INDEX publications_open ON publications(version_id) WHERE recorded_to IS NULL;
+CREATE TRIGGER publications_append_only_d BEFORE DELETE ON publications
+    BEGIN SELECT RAISE(ABORT, 'publications are append-only: record time is never erased'); END;
+CREATE TRIGGER publications_close_only BEFORE UPDATE ON publications
+    WHEN OLD.recorded_to IS NOT NULL OR NEW.recorded_to IS NULL OR NEW.recorded_from IS NOT OLD.recorded_from
+        OR NEW.version_id IS NOT OLD.version_id OR NEW.id IS NOT OLD.id
+    BEGIN SELECT RAISE(ABORT, 'publications are append-only: only an open recorded_to may be closed'); END;
+CREATE TRIGGER publications_mirror_i AFTER INSERT ON publications
+    BEGIN UPDATE rule_versions SET recorded_from = NEW.recorded_from, recorded_to = NEW.recorded_to
+        WHERE id = NEW.version_id; END;
+CREATE TRIGGER publications_mirror_u AFTER UPDATE OF recorded_to ON publications
+    WHEN NEW.id = (SELECT MAX(id) FROM publications WHERE version_id = NEW.version_id)
+    BEGIN UPDATE rule_versions SET recorded_to = NEW.recorded_to WHERE id = NEW.version_id; END;
+CREATE TRIGGER rule_versions_record_mirror BEFORE UPDATE OF recorded_from, recorded_to ON rule_versions
+    WHEN (NEW.recorded_from IS NOT OLD.recorded_from OR NEW.recorded_to IS NOT OLD.recorded_to)
+        AND NOT EXISTS (SELECT 1 FROM publications p
+                        WHERE p.id = (SELECT MAX(id) FROM publications WHERE version_id = NEW.id)
+                        AND p.recorded_from IS NEW.recorded_from AND p.recorded_to IS NEW.recorded_to)
+    BEGIN SELECT RAISE(ABORT, 'record time is append-only: write publications (recorded_from/to mirror it)'); END;
+ALTER TABLE documents ADD COLUMN normalised_text TEXT
+"""
+# (no comment on the ALTER line: SQLite splices the column text into the stored CREATE TABLE,
+# where a trailing "--" comment would swallow its closing parenthesis; the column is NULL for
+# documents stored before 0003)
+
+
 def _ensure_table(db: sqlite_utils.Database) -> None:
     db.conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
 

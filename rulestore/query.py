@@ -4,8 +4,11 @@ rule history, and the change feed.
     >>> query_rules(db, "钦北区", 2023, as_of="2024-01-01T00:00:00Z")   # doctest: +SKIP
 
 Valid time is the policy year a rule governs (``valid_from``/``valid_to``); record time is
-when a version was approved (``recorded_from``) until it was superseded or withdrawn
-(``recorded_to``). A version answers at T when ``recorded_from <= T < recorded_to``.
+when a version was approved (``recorded_from``) until it was superseded, withdrawn or its
+approval undone (``recorded_to``). Record time is append-only: a version has one interval in
+table ``publications`` per time it was published, and answers at T when one of them has
+``recorded_from <= T < recorded_to``; as-of answers carry that interval. Intervals are never
+erased or moved, so an as-of answer once given is given again later.
 A county's answer falls back to its city, then province, then national rules: for each
 sibling slot (kind + distinguishing conditions) the most specific region wins, and each
 answer carries ``from_region``/``from_level``.
@@ -21,7 +24,7 @@ from .dates import parse_datetime
 from .errors import InvalidValue, NotFound
 from .models import Change, ReviewEvent, RuleHistory, StoredRule
 from .regions import code_to_chain, code_to_level, region_to_code
-from .store import _VERSION_COLUMNS, _VERSION_FROM, _rows_to_rules, list_rules
+from .store import _AS_OF_COLUMNS, _AS_OF_JOIN, _VERSION_COLUMNS, _VERSION_FROM, _rows_to_rules, list_rules
 
 __all__ = ["changes_since", "query_rules", "rule_history"]
 
@@ -51,15 +54,15 @@ def query_rules(db: sqlite_utils.Database, region: str, year: int | str, *, kind
             raise InvalidValue("kind", kind, " / ".join(RuleKind.__members__))
     chain = code_to_chain(code) if inherit else [code]
     marks = ",".join("?" * len(chain))
-    sql = (f"SELECT {_VERSION_COLUMNS}, r.signature FROM {_VERSION_FROM} "
-           f"WHERE v.region_code IN ({marks}) AND v.policy_year = ?")
-    args: list[object] = [*chain, year]
     if as_of is None:
-        sql += " AND v.status = 'approved'"
+        sql = (f"SELECT {_VERSION_COLUMNS}, r.signature FROM {_VERSION_FROM} "
+               f"WHERE v.region_code IN ({marks}) AND v.policy_year = ? AND v.status = 'approved'")
+        args: list[object] = [*chain, year]
     else:
         at = parse_datetime("as_of", as_of)
-        sql += " AND v.recorded_from IS NOT NULL AND v.recorded_from <= ? AND (v.recorded_to IS NULL OR v.recorded_to > ?)"
-        args += [at, at]
+        sql = (f"SELECT {_AS_OF_COLUMNS}, r.signature FROM {_VERSION_FROM}{_AS_OF_JOIN} "
+               f"WHERE v.region_code IN ({marks}) AND v.policy_year = ?")
+        args = [at, at, *chain, year]
     if kind is not None:
         sql += " AND v.kind = ?"
         args.append(kind)

@@ -8,14 +8,20 @@ on the rule since, :class:`~rulestore.errors.StaleVersion` is raised and nothing
 
 States and what moves them (each move is one transaction with its review event and change):
 
-- ``approve``: proposed → approved (``recorded_from`` = now); the rule's previously approved
-  version becomes superseded (``recorded_to`` = now). With the setting
+- ``approve``: proposed → approved (a new record-time interval opens: ``recorded_from`` = now);
+  the rule's previously approved version becomes superseded (its interval closes:
+  ``recorded_to`` = now). With the setting
   ``require_two_approvals`` the first approval is recorded and the version stays proposed
   until a second, different person approves.
-- ``reject``: proposed → rejected; approved → rejected (withdrawn: ``recorded_to`` = now).
+- ``reject``: proposed → rejected; approved → rejected (withdrawn: its interval closes at now).
 - ``correct``: a new version with the reviewer's params/conditions (``origin`` correction,
   ``based_on`` the version corrected, its evidence copied); a corrected proposed version is
   superseded by it. ``approve=True`` approves the correction in the same transaction.
+
+Record time is append-only (table ``publications``, one row per interval a version was
+published): an interval is opened, later closed, never moved or erased, so a version approved
+again after an undo keeps its first interval. A version's ``recorded_from``/``recorded_to``
+are its latest interval.
 
 Reviewers: when the store has users, ``actor`` must be an enabled reviewer or admin; a
 store without users (scripts, first run) accepts any name.
@@ -34,7 +40,7 @@ from .db import now_iso, transaction
 from .errors import (AmbiguousVersion, InsufficientRights, InvalidTransition, InvalidValue, NotFound, SameApprover,
                      StaleVersion)
 from .models import IngestResult, StoredRule
-from .store import _change, _dumps, _event, _insert_version, get_version
+from .store import _change, _dumps, _event, _insert_version, _publish, _unpublish, get_version
 
 __all__ = ["SETTINGS", "approve", "correct", "get_setting", "propose", "reject", "resolve_version", "set_setting"]
 
@@ -153,12 +159,14 @@ def approve(db: sqlite_utils.Database, rule_id: str, *, actor: str, version: int
         previous = db.execute("SELECT id, version FROM rule_versions WHERE rule_id = ? AND +status = 'approved'",
                               [v.id]).fetchall()
         for prev_id, prev_version in previous:
-            db.execute("UPDATE rule_versions SET status = 'superseded', recorded_to = ? WHERE id = ?", [at, prev_id])
+            db.execute("UPDATE rule_versions SET status = 'superseded' WHERE id = ?", [prev_id])
+            _unpublish(db, prev_id, at)
             _event(db, v.id, prev_id, "supersede", actor, at, before={"status": "approved"},
                    after={"status": "superseded", "by_version": v.version})
             _change(db, v.id, prev_id, prev_version, "supersede", "superseded", at)
-        db.execute("UPDATE rule_versions SET status = 'approved', recorded_from = ?, approvals = ? WHERE id = ?",
-                   [at, _dumps(approvals), v.version_id])
+        db.execute("UPDATE rule_versions SET status = 'approved', approvals = ? WHERE id = ?",
+                   [_dumps(approvals), v.version_id])
+        _publish(db, v.version_id, at)  # a new interval: an earlier one (before an undo) is kept
         _event(db, v.id, v.version_id, "approve", actor, at, before={"status": "proposed"},
                after={"status": "approved", "approvals": approvals}, comment=comment)
         _change(db, v.id, v.version_id, v.version, "approve", "approved", at)
@@ -175,10 +183,9 @@ def reject(db: sqlite_utils.Database, rule_id: str, *, actor: str, version: int 
         if v.status not in ("proposed", "approved"):
             raise InvalidTransition(v.id, v.version, v.status, "reject", _superseded_hint(db, v))
         at = now_iso()
+        db.execute("UPDATE rule_versions SET status = 'rejected' WHERE id = ?", [v.version_id])
         if v.status == "approved":
-            db.execute("UPDATE rule_versions SET status = 'rejected', recorded_to = ? WHERE id = ?", [at, v.version_id])
-        else:
-            db.execute("UPDATE rule_versions SET status = 'rejected' WHERE id = ?", [v.version_id])
+            _unpublish(db, v.version_id, at)
         _event(db, v.id, v.version_id, "reject", actor, at, before={"status": v.status}, after={"status": "rejected"},
                comment=comment)
         _change(db, v.id, v.version_id, v.version, "reject", "rejected", at)

@@ -159,6 +159,22 @@ def _change(db: sqlite_utils.Database, rule_id: str, version_id: int, version: i
     db.execute("UPDATE rules SET revision = revision + 1, updated_at = ? WHERE id = ?", [at, rule_id])
 
 
+def _publish(db: sqlite_utils.Database, version_id: int, at: str) -> None:
+    """Open a new record-time interval for a version (approved, or put back by an undo).
+
+    Intervals are appended, never rewritten: a version published again keeps its earlier ones.
+    """
+    db.execute("INSERT INTO publications (version_id, recorded_from) VALUES (?, ?)", [version_id, at])
+
+
+def _unpublish(db: sqlite_utils.Database, version_id: int, at: str) -> bool:
+    """Close a version's open interval at ``at`` (superseded, withdrawn, undone); False if none was open."""
+    # MAX(): a clock stepping back must not make an interval end before it began
+    cur = db.execute("UPDATE publications SET recorded_to = MAX(?, recorded_from) "
+                     "WHERE version_id = ? AND recorded_to IS NULL", [at, version_id])
+    return cur.rowcount > 0
+
+
 def _add_evidence(db: sqlite_utils.Database, version_id: int, document_id: int | None, sha: str | None,
                   source: str | None, quote: str, start: int, end: int, at: str) -> bool:
     cur = db.execute(
@@ -188,12 +204,15 @@ def _insert_version(db: sqlite_utils.Database, *, rule_id: str, kind: str, regio
 
 
 def ingest_extraction(db: sqlite_utils.Database, extraction: Extraction, *, capture: Capture | None = None,
-                      text: str | None = None, actor: str = "ingest") -> IngestResult:
+                      text: str | None = None, normalised_text: str | None = None,
+                      actor: str = "ingest") -> IngestResult:
     """Store one extraction (document, facts, rules as proposed versions) in ONE transaction.
 
     ``capture`` is the raw bytes the document was parsed from (stored content-addressed);
     without it the document's sha256 must already be a stored capture or the document is
-    stored against a capture holding its text. ``text`` is the text offsets refer to.
+    stored against a capture holding its text. ``text`` is the text offsets refer to;
+    ``normalised_text`` the extractor's normalised form of it (shown beside it in the review
+    UI; the caller computes it, since rulestore does not import the normaliser).
     """
     doc = extraction.document
     extractor_version = doc.extractor_version or "unknown"
@@ -225,11 +244,12 @@ def ingest_extraction(db: sqlite_utils.Database, extraction: Extraction, *, capt
         cur = db.execute(
             "INSERT INTO documents (source, sha256, source_version, extractor_version, text, title, doc_number, "
             "published, issuers, region_code, region, policy_year, script, cites, flags, format, encoding, meta, "
-            "facts_count, rules_count, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "facts_count, rules_count, ingested_at, normalised_text) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [doc.source, sha, source_version, extractor_version, text or "", doc.title, doc.doc_number, doc.published,
              _dumps(doc.issuers), doc.region.code, _dumps(doc.region.model_dump()), doc.policy_year, doc.script,
              _dumps(doc.cites), _dumps(doc.flags), doc.format, doc.encoding, _dumps(doc.model_dump(mode="json")),
-             len(extraction.facts), len(extraction.rules), at],
+             len(extraction.facts), len(extraction.rules), at, normalised_text],
         )
         document_id = int(cur.lastrowid or 0)
         result = IngestResult(source=doc.source, sha256=sha, document_id=document_id, source_version=source_version,
@@ -309,6 +329,12 @@ _VERSION_COLUMNS = ("v.id, v.rule_id, v.version, v.status, v.kind, v.policy_year
                     "v.confidence, v.flags, r.revision, v.valid_from, v.valid_to, v.recorded_from, v.recorded_to, "
                     "v.origin, b.version, v.created_at, v.created_by, v.approvals, v.extractor_version, v.region_code")
 _VERSION_FROM = "rule_versions v JOIN rules r ON r.id = v.rule_id LEFT JOIN rule_versions b ON b.id = v.based_on"
+# as-of reads ("what was approved at T"): join the version's interval covering T (at most one:
+# a version's intervals never overlap) and answer with it instead of the latest-interval mirror.
+# _AS_OF_JOIN takes two "?": T, T.
+_AS_OF_JOIN = (" JOIN publications p ON p.version_id = v.id AND p.recorded_from <= ? "
+               "AND (p.recorded_to IS NULL OR p.recorded_to > ?)")
+_AS_OF_COLUMNS = _VERSION_COLUMNS.replace("v.recorded_from, v.recorded_to", "p.recorded_from, p.recorded_to")
 
 
 def _evidence_for(db: sqlite_utils.Database, version_ids: list[int]) -> dict[int, list[StoredEvidence]]:
@@ -399,10 +425,13 @@ def list_rules(db: sqlite_utils.Database, *, status: str | None = None, kind: st
 
 
 def get_document(db: sqlite_utils.Database, document_id: int) -> dict[str, Any]:
-    """A stored document (text, metadata) as a dict; :class:`NotFound` else."""
-    row = db.execute("SELECT id, source, sha256, source_version, extractor_version, text, meta, ingested_at "
-                     "FROM documents WHERE id = ?", [document_id]).fetchone()
+    """A stored document (text, normalised text, metadata) as a dict; :class:`NotFound` else.
+
+    ``normalised_text`` is None for documents stored before it was kept (migration 0003).
+    """
+    row = db.execute("SELECT id, source, sha256, source_version, extractor_version, text, meta, ingested_at, "
+                     "normalised_text FROM documents WHERE id = ?", [document_id]).fetchone()
     if row is None:
         raise NotFound("document", document_id)
     return {"id": row[0], "source": row[1], "sha256": row[2], "source_version": row[3], "extractor_version": row[4],
-            "text": row[5], "document": json.loads(row[6]), "ingested_at": row[7]}
+            "text": row[5], "normalised_text": row[8], "document": json.loads(row[6]), "ingested_at": row[7]}

@@ -1,9 +1,15 @@
 """Undo a reviewer's last decision (approve, reject, correct-and-approve) in one transaction.
 
-Added for the review UI's `u` key. Nothing is deleted: statuses move back, and an ``undo``
-review event records what was reversed (``after.undoes`` lists the event ids), so the audit
-trail shows both the decision and its undo. Record time of the undone decision is cleared
-(an approval undone seconds later was never meant to be published); the events keep it.
+Added for the review UI's `u` key. Nothing is deleted or rewritten: statuses move back, and an
+``undo`` review event records what was reversed (``after.undoes`` lists the event ids,
+``after.unpublished`` / ``after.republished`` the versions whose record time it closed or
+reopened), so the audit trail shows both the decision and its undo.
+
+Record time is append-only (``publications``): undoing an approval closes the version's
+interval at the undo's time and publishes the version it had superseded again with a new
+interval from now; undoing a withdrawal publishes the version again from now. The interval the
+undone decision opened stays, so an ``--as-of`` answer given while it stood is given again
+for that time; only answers for times after the undo change.
 
     >>> undo_last(db, "alice")      # doctest: +SKIP
     ('3f9a2c1b7d04', 2)
@@ -21,7 +27,7 @@ import sqlite_utils
 
 from .db import now_iso, transaction
 from .errors import NotFound, StaleVersion
-from .store import _change, _event
+from .store import _change, _event, _publish, _unpublish
 
 __all__ = ["undo_last"]
 
@@ -65,6 +71,8 @@ def undo_last(db: sqlite_utils.Database, actor: str) -> tuple[str, int]:
             raise StaleVersion(rule_id, None, revision, revision, other[0], other[1])
         at = now_iso()
         show: int | None = None
+        unpublished: list[int] = []
+        republished: list[int] = []
         for event_id, _, version_id, action, ev_at, before_raw, after_raw in group:
             before = json.loads(before_raw or "{}")
             after = json.loads(after_raw or "{}")
@@ -75,27 +83,36 @@ def undo_last(db: sqlite_utils.Database, actor: str) -> tuple[str, int]:
                         "SELECT v.id, v.version FROM review_events e JOIN rule_versions v ON v.id = e.version_id "
                         "WHERE e.rule_id = ? AND e.action = 'supersede' AND e.at = ? AND e.actor = ? "
                         "AND v.status = 'superseded'", [rule_id, ev_at, actor]).fetchall():
-                    db.execute("UPDATE rule_versions SET status = 'approved', recorded_to = NULL WHERE id = ?", [sup_id])
+                    # published again from now; its earlier interval (up to this approval) stays
+                    db.execute("UPDATE rule_versions SET status = 'approved' WHERE id = ?", [sup_id])
+                    _publish(db, sup_id, at)
+                    republished.append(sup_version)
                     _change(db, rule_id, sup_id, sup_version, "undo", "approved", at)
                 approvals = [a for a in json.loads(row[3] or "[]")]
                 if actor in approvals:
                     approvals.remove(actor)
-                db.execute("UPDATE rule_versions SET status = 'proposed', recorded_from = NULL, recorded_to = NULL, "
-                           "approvals = ? WHERE id = ?", [json.dumps(approvals), version_id])
+                db.execute("UPDATE rule_versions SET status = 'proposed', approvals = ? WHERE id = ?",
+                           [json.dumps(approvals), version_id])
+                # closed, not erased: what was answered while the approval stood stays answerable
+                if _unpublish(db, version_id, at):
+                    unpublished.append(row[1])
                 _change(db, rule_id, version_id, row[1], "undo", "proposed", at)
                 show = row[1]
             elif action == "reject":
                 back = before.get("status", "proposed")
-                if back == "approved":
-                    db.execute("UPDATE rule_versions SET status = 'approved', recorded_to = NULL WHERE id = ?", [version_id])
+                if back == "approved":  # a withdrawal undone: published again from now
+                    db.execute("UPDATE rule_versions SET status = 'approved' WHERE id = ?", [version_id])
+                    _publish(db, version_id, at)
+                    republished.append(row[1])
                 else:
                     db.execute("UPDATE rule_versions SET status = 'proposed' WHERE id = ?", [version_id])
                 _change(db, rule_id, version_id, row[1], "undo", back, at)
                 show = row[1]
             elif action == "correct":
                 # the correction is withdrawn (kept, rejected); the version it superseded returns
-                db.execute("UPDATE rule_versions SET status = 'rejected', recorded_from = NULL, recorded_to = NULL "
-                           "WHERE id = ?", [version_id])
+                db.execute("UPDATE rule_versions SET status = 'rejected' WHERE id = ?", [version_id])
+                if _unpublish(db, version_id, at):  # (undoing its approval closed it already)
+                    unpublished.append(row[1])
                 _change(db, rule_id, version_id, row[1], "undo", "rejected", at)
                 base = db.execute("SELECT id, version, status FROM rule_versions WHERE rule_id = ? AND version = ?",
                                   [rule_id, before.get("version")]).fetchone()
@@ -104,6 +121,6 @@ def undo_last(db: sqlite_utils.Database, actor: str) -> tuple[str, int]:
                     _change(db, rule_id, base[0], base[1], "undo", "proposed", at)
                 show = base[1] if base is not None else row[1]
         _event(db, rule_id, last[2], "undo", actor, at, before={"action": [g[3] for g in group]},
-               after={"undoes": [g[0] for g in group]})
+               after={"undoes": [g[0] for g in group], "unpublished": unpublished, "republished": republished})
         assert show is not None
         return rule_id, show

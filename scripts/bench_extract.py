@@ -7,9 +7,14 @@ The corpus is parsed first (not timed), the spaCy pipeline is built by a warm-up
     .venv/bin/python scripts/bench_extract.py --facts-only    # normalise + facts only
     .venv/bin/python scripts/bench_extract.py --tracemalloc   # + Python heap peak (slower)
     .venv/bin/python scripts/bench_extract.py --pad-to 4000   # notices of >= 4,000 chars
+    .venv/bin/python scripts/bench_extract.py --stages        # + CPU ms per stage
 
 Wall-clock and CPU-time figures are both printed: on a shared machine the CPU time of
-this process is the fairer measure of what one core does.
+this process is the fairer measure of what one core does. CPU time still rises by 20-40%
+when the other core is busy (shared caches): compare runs made side by side, take the
+lower of a few. ``--stages`` times normalise / facts / metadata / rules one by one (the
+same steps as ``parsed_to_extraction``); to find hot spots inside a stage, profile it
+(cProfile or pyinstrument) over ``corpus_to_parsed``.
 """
 
 from __future__ import annotations
@@ -27,10 +32,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extractors.contract import ParsedDocument  # noqa: E402
+from extractors.contract import Extraction, ParsedDocument  # noqa: E402
 from extractors.extract import parsed_to_extraction  # noqa: E402
 from extractors.facts import normalised_to_facts  # noqa: E402
+from extractors.metadata import parsed_to_document  # noqa: E402
 from extractors.normalise import text_to_normalised  # noqa: E402
+from extractors.rules import facts_to_rules  # noqa: E402
+from extractors.version import EXTRACTOR_VERSION  # noqa: E402
+
+_STAGES = ("normalise", "facts", "metadata", "rules")
 
 
 def corpus_to_parsed(corpus: Path) -> list[ParsedDocument]:
@@ -87,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         help="repeat each notice's text until it has at least CHARS chars (e.g. 4000)",
     )
     ap.add_argument("--tracemalloc", action="store_true", help="also report the Python heap peak (slower run)")
+    ap.add_argument("--stages", action="store_true", help="also report CPU ms per notice of each stage")
     args = ap.parse_args(argv)
 
     if hasattr(os, "sched_setaffinity"):
@@ -102,8 +113,32 @@ def main(argv: list[str] | None = None) -> int:
             for d in docs
         ]
 
-    def run_one(d: ParsedDocument) -> None:
+    stage_cpu = dict.fromkeys(_STAGES, 0.0)
+
+    def run_stages(d: ParsedDocument) -> None:
+        # parsed_to_extraction, step by step
+        t0 = time.process_time()
+        norm = text_to_normalised(d.text)
+        t1 = time.process_time()
+        facts, doc = normalised_to_facts(norm)
+        t2 = time.process_time()
+        stage_cpu["normalise"] += t1 - t0
+        stage_cpu["facts"] += t2 - t1
         if args.facts_only:
+            return
+        document = parsed_to_document(d, norm, facts)
+        document.extractor_version = EXTRACTOR_VERSION
+        document.chars = len(d.text)
+        t3 = time.process_time()
+        Extraction(document=document, facts=facts, rules=facts_to_rules(document, norm, doc, facts))
+        t4 = time.process_time()
+        stage_cpu["metadata"] += t3 - t2
+        stage_cpu["rules"] += t4 - t3
+
+    def run_one(d: ParsedDocument) -> None:
+        if args.stages:
+            run_stages(d)
+        elif args.facts_only:
             normalised_to_facts(text_to_normalised(d.text))
         else:
             parsed_to_extraction(d)
@@ -111,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     run_one(docs[0])  # builds the spaCy pipeline and loads OpenCC
     build_s = time.perf_counter() - t0
+    stage_cpu.update(dict.fromkeys(_STAGES, 0.0))  # the warm-up is not timed
 
     chars = sum(len(d.text) for d in docs)
     t0, c0 = time.perf_counter(), time.process_time()
@@ -127,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"throughput      {n / elapsed:,.1f} notices/s, {chars * args.rounds / elapsed:,.0f} chars/s (wall clock)")
     print(f"                {n / cpu:,.1f} notices/s, {chars * args.rounds / cpu:,.0f} chars/s (CPU time of this process)")
     print(f"per notice      {elapsed / n * 1000:.2f} ms wall, {cpu / n * 1000:.2f} ms CPU")
+    if args.stages:
+        shown = _STAGES[:2] if args.facts_only else _STAGES
+        print("stages (CPU)    " + ", ".join(f"{name} {stage_cpu[name] / n * 1000:.2f} ms" for name in shown))
     print(f"peak RSS        {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
     if args.tracemalloc:
         tracemalloc.start()

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 import sqlite_utils
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
@@ -35,7 +36,7 @@ from .db import open_db
 from .errors import StoreError
 from .models import CalcResult, Change, RuleHistory, StoredRule
 
-__all__ = ["app_from_env", "create_api_app", "error_body", "install_error_handlers", "router"]
+__all__ = ["CachedQueryMiddleware", "app_from_env", "create_api_app", "error_body", "install_error_handlers", "router"]
 
 router = APIRouter(prefix="/api", tags=["rules"])
 _pools: dict[str, list[sqlite_utils.Database]] = {}
@@ -154,6 +155,110 @@ class _AnswerCache:
 
 _answers = _AnswerCache()
 
+_Scope = MutableMapping[str, Any]
+_Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+_Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+_QUERY_PARAMS = frozenset({"region", "year", "kind", "as_of"})
+
+
+class _StoreWatch:
+    """One read connection per store and process that tells, cheaply, whether the store changed.
+
+    ``PRAGMA data_version`` changes when any other connection (any process) commits, so while
+    it stays put the change feed's last seq and every token's verdict are still what they were.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.db = open_db(path, migrate=False, check_same_thread=False)
+        self.version: int | None = None
+        self.seq = 0
+        self.tokens: set[tuple[str, str]] = set()  # (token, scope) pairs that passed token_to_info
+
+    def refresh(self) -> int:
+        """The change feed's last seq; forgets token verdicts when anything was committed."""
+        (version,) = self.db.conn.execute("PRAGMA data_version").fetchone()
+        if version != self.version:
+            (self.seq,) = self.db.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()
+            self.tokens.clear()
+            self.version = version
+        return int(self.seq)
+
+    def token_ok(self, token: str | None, needed: str) -> bool:
+        if not token:
+            return False
+        if (token, needed) in self.tokens:
+            return True
+        try:
+            token_to_info(self.db, token, needed=needed)
+        except StoreError:
+            return False  # the full path answers with the error
+        self.tokens.add((token, needed))
+        return True
+
+
+class CachedQueryMiddleware:
+    """Answer ``GET /api/query`` from the answer cache before FastAPI's routing and validation.
+
+    Only a request the full path has already answered, with the same parameters and change
+    seq, and a token that passes the same check (:func:`token_to_info`, re-checked after every
+    commit to the store) is answered here, with the same bytes and headers; everything else
+    (a miss, an odd query string, a bad token) goes on to the router unchanged. On a 2-core
+    machine this takes a cached answer from ~0.5 ms of server CPU to ~0.1 ms (scripts/bench_store.py).
+    """
+
+    def __init__(self, app: Callable[[_Scope, _Receive, _Send], Awaitable[None]]) -> None:
+        self.app = app
+        self._watches: dict[str, _StoreWatch] = {}
+
+    async def __call__(self, scope: _Scope, receive: _Receive, send: _Send) -> None:
+        if scope["type"] == "http" and scope["path"] == "/api/query" and scope["method"] == "GET":
+            body_and_seq = self._cached(scope)
+            if body_and_seq is not None:
+                body, seq = body_and_seq
+                await send({"type": "http.response.start", "status": 200,
+                            "headers": [(b"x-change-seq", str(seq).encode()),
+                                        (b"content-length", str(len(body)).encode()),
+                                        (b"content-type", b"application/json")]})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+    def _cached(self, scope: _Scope) -> tuple[bytes, int] | None:
+        state = scope["app"].state if "app" in scope else None
+        path = getattr(state, "rulestore_db_path", None)
+        if path is None:
+            return None
+        # parsed as Starlette parses it; anything but one non-empty value per known name
+        # (or a year that is not 4 digits) is left to FastAPI's validation
+        pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        params = dict(pairs)
+        if (len(params) != len(pairs) or not params.keys() <= _QUERY_PARAMS or not all(params.values())
+                or "region" not in params or len(params.get("year", "")) != 4 or not params["year"].isascii()
+                or not params["year"].isdigit()):
+            return None
+        path = str(path)
+        watch = self._watches.get(path)
+        if watch is None:
+            watch = self._watches[path] = _StoreWatch(path)
+        seq = watch.refresh()
+        key = (path, seq, params["region"], int(params["year"]), params.get("kind"), params.get("as_of"))
+        body = _answers.get(key)
+        if body is None:
+            return None
+        if getattr(state, "rulestore_require_token", True) and not watch.token_ok(_bearer_from_scope(scope),
+                                                                                "rules:read"):
+            return None
+        return body, seq
+
+
+def _bearer_from_scope(scope: _Scope) -> str | None:
+    """As :func:`_bearer` reads it (Starlette's headers.get: the first Authorization header)."""
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            return token.strip() if scheme.lower() == "bearer" else None
+    return None
+
 
 @router.get("/query", response_model=list[StoredRule], responses=_ERRORS)
 async def api_query(request: Request, region: str, year: int, db: sqlite_utils.Database = _reader("rules:read"),
@@ -237,6 +342,7 @@ def create_api_app(db_path: str, *, require_token: bool = True) -> FastAPI:
     app.state.rulestore_require_token = require_token
     app.include_router(router)
     install_error_handlers(app)
+    app.add_middleware(CachedQueryMiddleware)
     return app
 
 

@@ -355,10 +355,13 @@ def _dec(s: str, scale: int = 1) -> str:
 
 _NUM = r"\d+(?:\.\d+)?"
 _CN_NUM = r"[零〇一二两三四五六七八九十百千]+"
-_MONEY = re.compile(rf"(?<![\d.])(?P<n>{_NUM})\s*(?P<u>万|亿)?\s*元")
-_PERCENT = re.compile(rf"(?<![\d.])(?P<n>{_NUM})\s*[%％]|百分之(?P<cn>{_CN_NUM})")
+# Each value regex opens with a look-ahead for the chars a match can start with: re then
+# rejects every other position with one class test instead of trying the look-behinds and
+# alternatives there (same matches; the date atoms ~8x faster, the others ~1.5x).
+_MONEY = re.compile(rf"(?=\d)(?<![\d.])(?P<n>{_NUM})\s*(?P<u>万|亿)?\s*元")
+_PERCENT = re.compile(rf"(?=[\d百])(?:(?<![\d.])(?P<n>{_NUM})\s*[%％]|百分之(?P<cn>{_CN_NUM}))")
 _DURATION = re.compile(
-    rf"(?<![\d.月年])(?P<n>\d+|{_CN_NUM})\s*(?P<u>个工作日|工作日|个自然月|个月|天|日|周(?!岁)|年(?![\d度]))"
+    rf"(?=[\d零〇一二两三四五六七八九十百千])(?<![\d.月年])(?P<n>\d+|{_CN_NUM})\s*(?P<u>个工作日|工作日|个自然月|个月|天|日|周(?!岁)|年(?![\d度]))"
 )
 _DURATION_HINT = re.compile(r"[日天月年周]")
 _DURATION_UNITS = {"个工作日": "working_day", "工作日": "working_day", "个自然月": "month", "个月": "month",
@@ -366,6 +369,7 @@ _DURATION_UNITS = {"个工作日": "working_day", "工作日": "working_day", "�
 
 # date atoms: full dates, month-day, month ends, bare months, compact 20221225日, corrupt years
 _ATOM = re.compile(
+    r"(?=[\d次翌下明])(?:"  # every alternative starts with a digit or 次年/翌年/下(一)年/明年
     r"(?P<full>(?<!\d)(?P<fy>\d{4})\s*年\s*(?P<fm>\d{1,2})\s*月\s*(?P<fd>\d{1,2})\s*[日号])"
     r"|(?P<iso>(?<![\d.])(?P<iy>\d{4})[-./](?P<im>\d{1,2})[-./](?P<id>\d{1,2})(?![\d.]))"
     r"|(?P<compact>(?<!\d)(?P<cy>20\d{2})(?P<cm>[01]\d)(?P<cd>[0-3]\d)\s*日)"
@@ -373,6 +377,7 @@ _ATOM = re.compile(
     r"|(?P<mend>(?:(?P<ey>(?<!\d)\d{4})\s*年\s*|(?P<enext>次年|翌年|下一年|下年|明年))?(?P<em>\d{1,2})\s*月\s*(?:底|末|份底))"
     r"|(?P<md>(?:(?P<mnext>次年|翌年|下一年|下年|明年))?(?<![\d.])(?P<mm>\d{1,2})\s*月\s*(?P<mdd>\d{1,2})\s*[日号])"
     r"|(?P<mon>(?:(?P<oy>(?<!\d)\d{4})\s*年\s*|(?P<onext>次年|翌年|下一年|下年|明年))?(?<![\d.])(?P<om>\d{1,2})\s*月(?:份)?(?![\d底末份]))"
+    r")"
 )
 # what may stand between a window's two ends: 至 / 起至 / 开始,原则上至 / 起开始集中缴费,至
 _RANGE_GAP = re.compile(
@@ -549,7 +554,7 @@ def _merge_values(local: list[Value], facts: list[Value]) -> list[Value]:
     return out
 
 
-_YEAR = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?P<k>年度|年)(?!\s*\d{1,2}\s*月)")
+_YEAR = re.compile(r"(?=[12])(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?P<k>年度|年)(?!\s*\d{1,2}\s*月)")
 
 
 def _year_mentions(text: str, offset: int, masked: list[tuple[int, int]]) -> list[tuple[int, int, int]]:

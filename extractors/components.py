@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import json
 import re
+import re._constants as _sre_c  # what re's own parser returns (for the first-char look-ahead)
+import re._parser as _sre_p
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -325,6 +327,84 @@ _ANCHOR_RE = re.compile(
 )
 
 
+_CATEGORY_CLASS = {_sre_c.CATEGORY_DIGIT: r"\d", _sre_c.CATEGORY_SPACE: r"\s", _sre_c.CATEGORY_WORD: r"\w"}
+
+
+def _first_chars(items: Any) -> tuple[list[str], bool] | None:
+    """The chars a parsed regex sequence can start with (as char-class pieces) and whether it
+    can match empty; None when that is not simply known (., [^…], back-references, flags)."""
+    out: list[str] = []
+    for op, av in items:
+        if op in (_sre_c.AT, _sre_c.ASSERT, _sre_c.ASSERT_NOT):
+            continue  # zero width: the next item gives the first char (a superset is fine)
+        if op is _sre_c.LITERAL:
+            return out + [re.escape(chr(av))], False
+        if op is _sre_c.IN:
+            for iop, iav in av:
+                if iop is _sre_c.LITERAL:
+                    out.append(re.escape(chr(iav)))
+                elif iop is _sre_c.RANGE:
+                    out.append(f"{re.escape(chr(iav[0]))}-{re.escape(chr(iav[1]))}")
+                elif iop is _sre_c.CATEGORY and iav in _CATEGORY_CLASS:
+                    out.append(_CATEGORY_CLASS[iav])
+                else:
+                    return None  # a negated class, \D …
+            return out, False
+        if op is _sre_c.BRANCH:
+            nullable = False
+            for seq in av[1]:
+                sub = _first_chars(seq)
+                if sub is None:
+                    return None
+                out += sub[0]
+                nullable = nullable or sub[1]
+            if not nullable:
+                return out, False
+            continue
+        if op is _sre_c.SUBPATTERN:
+            if av[1] or av[2]:
+                return None  # local flags (?i:…)
+            sub = _first_chars(av[3])
+        elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, _sre_c.POSSESSIVE_REPEAT):
+            sub = _first_chars(av[2])
+            if sub is not None and av[0] == 0:
+                sub = (sub[0], True)
+        elif op is _sre_c.ATOMIC_GROUP:
+            sub = _first_chars(av)
+        else:
+            return None  # ., [^x] as a literal, back-references, conditionals
+        if sub is None:
+            return None
+        out += sub[0]
+        if not sub[1]:
+            return out, False
+    return out, True
+
+
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+
+
+def _with_first_chars(regex: re.Pattern[str]) -> re.Pattern[str]:
+    """``regex`` behind a look-ahead for the chars its matches can start with, when known.
+
+    Most fact patterns open with a look-behind or an alternation, which re tries at every
+    position of a window; the look-ahead rejects most positions with one class test. Same
+    matches, groups and spans (the look-ahead only states what a match's first char must be).
+    """
+    if regex.flags & (re.IGNORECASE | re.VERBOSE | re.MULTILINE | re.DOTALL) or _GLOBAL_FLAGS.match(regex.pattern):
+        return regex  # keep it simple: inline global flags (?i) must stay first
+    try:
+        first = _first_chars(_sre_p.parse(regex.pattern, regex.flags))
+    except Exception:  # re's private parser changed: run the pattern as it is
+        return regex
+    if first is None or first[1] or not first[0]:
+        return regex  # unknown, or the pattern can match empty
+    try:
+        return re.compile(f"(?=[{''.join(first[0])}])(?:{regex.pattern})", regex.flags)
+    except re.error:
+        return regex
+
+
 @lru_cache(maxsize=2)  # the rulers of one Doc ask in turn; big texts are not kept around
 def text_to_windows(text: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
     """The merged (start, end, chars) windows of ``text`` around numbers, where facts can be.
@@ -533,7 +613,7 @@ class PatternRuler:
                         f"use one of: {', '.join(sorted(PARSERS))}"
                     )
                 try:
-                    regex = re.compile(_expand(rec["pattern"], defines, where))
+                    regex = _with_first_chars(re.compile(_expand(rec["pattern"], defines, where)))
                 except re.error as exc:
                     raise ValueError(f"pattern {where!r} is not a valid regex: {exc}") from None
                 full = rec.get("scan", "windows") == "full"

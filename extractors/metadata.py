@@ -468,7 +468,7 @@ def _title_from_string(s: str, start: int, end: int, source: str) -> _Title | No
     return None
 
 
-_SPACED = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+_SPACED = re.compile(r" (?<=[\u4e00-\u9fff] )(?=[\u4e00-\u9fff])")  # the space first: re jumps to it
 
 
 def _despace(line: str) -> str:
@@ -487,7 +487,7 @@ def _body_titles(lines: list[_Line], skip: set[int], limit: int) -> list[_Title]
     v = _vocab()
     out: list[_Title] = []
     usable = [i for i, ln in enumerate(lines)
-              if not ln.is_blank and i not in skip and ln.start < limit
+              if ln.start < limit and not ln.is_blank and i not in skip
               and not v.noise.search(ln.text) and not _ONLY_FILLER.fullmatch(ln.text)]
     taken_until = -1
     for pos, i in enumerate(usable):

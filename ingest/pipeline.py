@@ -5,6 +5,7 @@
 
 Each input is read once (raw bytes kept as the capture), parsed with
 ``ingest.parse.bytes_to_parsed``, extracted with ``extractors.parsed_to_extraction`` and stored
+(with the normalised text, ``extractors.normalise``, for the review UI's document page)
 with ``rulestore.store.ingest_extraction`` in one transaction: a killed run leaves every input
 either fully stored or not at all, and the next run skips what is already stored (same bytes,
 same extractor version). One input's failure is reported and the run goes on.
@@ -20,6 +21,7 @@ from pathlib import Path
 import sqlite_utils
 
 from extractors import parsed_to_extraction
+from extractors.normalise import text_to_normalised
 from extractors.version import EXTRACTOR_VERSION
 from rulestore.db import now_iso, open_db
 from rulestore.models import Capture, IngestResult
@@ -93,7 +95,8 @@ def capture_to_stored(db: sqlite_utils.Database, capture: Capture) -> IngestResu
     extraction = parsed_to_extraction(parsed)
     if extraction.document.extractor_version is None:
         extraction.document.extractor_version = EXTRACTOR_VERSION
-    return ingest_extraction(db, extraction, capture=capture, text=parsed.text)
+    return ingest_extraction(db, extraction, capture=capture, text=parsed.text,
+                             normalised_text=text_to_normalised(parsed.text).text)
 
 
 def source_to_store(db: sqlite_utils.Database, source: str, settings: Settings | None = None) -> IngestResult:
@@ -120,7 +123,8 @@ def store_to_reextracted(db: sqlite_utils.Database) -> IngestReport:
             extraction = parsed_to_extraction(parsed)
             if extraction.document.extractor_version is None:
                 extraction.document.extractor_version = EXTRACTOR_VERSION
-            report.results.append(ingest_extraction(db, extraction, text=parsed.text))
+            report.results.append(ingest_extraction(db, extraction, text=parsed.text,
+                                                    normalised_text=text_to_normalised(parsed.text).text))
         except Exception as exc:  # noqa: BLE001 - one capture's failure is reported, the rest go on
             report.failures.append((source, f"{source}: {type(exc).__name__}: {exc}"))
     return report

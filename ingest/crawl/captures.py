@@ -16,6 +16,7 @@ import sqlite_utils
 
 from extractors import parsed_to_extraction
 from extractors.contract import Extraction
+from extractors.normalise import text_to_normalised
 from extractors.version import EXTRACTOR_VERSION
 from rulestore.db import now_iso
 from rulestore.models import Capture, IngestResult
@@ -42,6 +43,7 @@ class Outcome:
     capture: Capture
     extraction: Extraction | None = None
     text: str | None = None
+    normalised_text: str | None = None  # shown beside ``text`` on the review UI's document page
     error: str | None = None
 
 
@@ -93,7 +95,8 @@ def capture_to_outcome(capture: Capture) -> Outcome:
         return Outcome(capture, error=message)
     if extraction.document.extractor_version is None:
         extraction.document.extractor_version = EXTRACTOR_VERSION
-    return Outcome(capture, extraction=extraction, text=parsed.text)
+    return Outcome(capture, extraction=extraction, text=parsed.text,
+                   normalised_text=text_to_normalised(parsed.text).text)
 
 
 def store_outcome(db: sqlite_utils.Database, outcome: Outcome, *, capture_stored: bool = False) -> IngestResult:
@@ -106,4 +109,5 @@ def store_outcome(db: sqlite_utils.Database, outcome: Outcome, *, capture_stored
     """
     assert outcome.extraction is not None
     capture = None if capture_stored else outcome.capture
-    return ingest_extraction(db, outcome.extraction, capture=capture, text=outcome.text)
+    return ingest_extraction(db, outcome.extraction, capture=capture, text=outcome.text,
+                             normalised_text=outcome.normalised_text)

@@ -68,6 +68,8 @@ def test_first_crawl_stores_every_kind_of_page_and_records_every_failure(
         db, "SELECT c.content, d.title, d.format, d.encoding FROM documents d JOIN captures c USING (sha256) "
         "WHERE d.source = ?", n1_url)[0]
     assert content == served and "城乡居民基本医疗保险" in title and fmt == "html" and encoding.startswith("gb18030")
+    # every crawled document (pages and attachments) keeps its normalised text for the review UI
+    assert _rows(db, "SELECT COUNT(*) FROM documents WHERE normalised_text IS NULL OR normalised_text = ''") == [(0,)]
 
     # attachments: their own documents, tied to their page; unreadable recorded, not dropped
     for name, fmt_expected in (("a.pdf", "pdf"), ("b.docx", "docx")):

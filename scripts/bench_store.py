@@ -190,6 +190,7 @@ paths, i, answers, stop_after, started, elapsed_us = {}, 0, 0, 0, nil, 0
 function init(args)
   for line in io.lines(args[1]) do paths[#paths + 1] = line end
   stop_after = tonumber(args[2]) or 0
+  if stop_after == 0 then response = nil end  -- wrk then skips handing over headers and bodies
 end
 function request()
   if started == nil then started = now_us() end
@@ -281,6 +282,22 @@ def _cpu_seconds(pid: int) -> float:
     return total
 
 
+def _machine_busy_seconds() -> float:
+    """CPU-seconds all cores spent busy so far (/proc/stat), to tell how much of the machine
+    other work took during a phase (the machine is shared)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_children_seconds() -> float:
+    """CPU of finished children of this process (wrk runs as one)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -342,16 +359,23 @@ def main() -> None:
         figures["load_generator"] = "wrk (1 thread)" if use_wrk else "python asyncio clients (same process as this script)"
         for phase, paths in (("cold", cold_paths), ("warm", warm_paths)):
             cpu0 = _cpu_seconds(server.pid)
+            busy0, own0, self0, t0 = _machine_busy_seconds(), _own_children_seconds(), time.process_time(), time.time()
             if use_wrk:
                 stop_after = len(paths) if phase == "cold" else 0
                 w = _load_wrk(port, token, args.clients, paths, 30 if phase == "cold" else args.duration, stop_after)
                 cpu = _cpu_seconds(server.pid) - cpu0
                 wall = w["duration_us"] / 1e6
+                wrk_cpu = _own_children_seconds() - own0
                 figures[phase] = {"requests": w["requests"], "errors": w["errors"] + w["non_2xx_or_3xx_over_399"],
                                   "p50_ms": round(w["p50_us"] / 1000, 2), "p90_ms": round(w["p90_us"] / 1000, 2),
                                   "p99_ms": round(w["p99_us"] / 1000, 2), "max_ms": round(w["max_us"] / 1000, 2),
                                   "mean_ms": round(w["mean_us"] / 1000, 2), "req_per_s": round(w["requests"] / wall),
-                                  "server_cpu_ms_per_request": round(cpu * 1000 / max(1, w["requests"]), 3)}
+                                  "server_cpu_ms_per_request": round(cpu * 1000 / max(1, w["requests"]), 3),
+                                  "server_cores_busy": round(cpu / wall, 2), "wrk_cores_busy": round(wrk_cpu / wall, 2),
+                                  # over wrk's whole run (it waits out -d even after the cold list is done)
+                                  "other_processes_cores_busy": round(
+                                      (_machine_busy_seconds() - busy0 - cpu - wrk_cpu - (time.process_time() - self0))
+                                      / (time.time() - t0), 2)}
                 continue
             latencies, errors, wall = asyncio.run(_load("127.0.0.1", port, token, args.clients, paths))
             cpu = _cpu_seconds(server.pid) - cpu0
@@ -368,6 +392,7 @@ def main() -> None:
     figures["clients"] = args.clients
     figures["workers"] = args.workers
     figures["load_average_after"] = os.getloadavg()
+    figures["cores"] = os.cpu_count()
     figures["db_path"] = str(db_path)
     print(json.dumps(figures, indent=1, ensure_ascii=False))
 

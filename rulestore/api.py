@@ -128,32 +128,77 @@ _RULES_JSON = TypeAdapter(list[StoredRule])
 _CACHE_SIZE = 8192
 
 
-class _AnswerCache:
-    """Serialized /api/query answers keyed by the query and the change feed's last seq.
+# a longer stretch of the change feed (a bulk ingest) empties the cache instead of being read
+_MAX_CHANGES_SCANNED = 5000
 
-    Any write to rules appends to the change feed, so a cached answer is reused only while
-    nothing changed; the check costs one indexed MAX(seq) per request.
+
+class _AnswerCache:
+    """Serialized /api/query answers of one store, valid at change-feed position ``seq``.
+
+    Every write to rules appends to the change feed. When the feed moves on, the cache reads
+    the new changes' (region, policy year) and drops only the answers they can alter: same
+    year, and the changed region in the answer's chain (its region, city, province,
+    national: inheritance). Other answers stay valid at the new seq, so a reviewer's
+    approval in one county does not turn every other region's next query into a miss.
+    ``as_of`` answers are dropped on any change (kept simple). A region name resolves from
+    the static division table, so an answer's chain does not depend on what is stored.
     """
 
     def __init__(self) -> None:
-        self._items: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        # (region, year, kind, as_of) -> (body, year, chain codes; None: drop on any change)
+        self._items: OrderedDict[tuple[Any, ...], tuple[bytes, int, frozenset[str] | None]] = OrderedDict()
         self._lock = threading.Lock()
+        self.seq: int | None = None
 
-    def get(self, key: tuple[Any, ...]) -> bytes | None:
+    def advance(self, db: sqlite_utils.Database, seq: int) -> None:
+        """Move to change seq ``seq`` (read from the store just now), dropping what changed."""
         with self._lock:
-            body = self._items.get(key)
-            if body is not None:
-                self._items.move_to_end(key)
-            return body
+            if self.seq is not None and seq <= self.seq:
+                return  # current, or a reader that has not seen the newest commit yet
+            if self.seq is None or seq - self.seq > _MAX_CHANGES_SCANNED:
+                self._items.clear()
+            else:
+                # the rule's key region/year (its revision shows in every answer holding it) and the
+                # changed version's own (they agree unless a future edit lets a version move)
+                touched = set(db.execute(
+                    "SELECT r.region_code, r.policy_year FROM changes c JOIN rules r ON r.id = c.rule_id "
+                    "WHERE c.seq > ? AND c.seq <= ? UNION "
+                    "SELECT v.region_code, v.policy_year FROM changes c JOIN rule_versions v ON v.id = c.version_id "
+                    "WHERE c.seq > ? AND c.seq <= ?", [self.seq, seq, self.seq, seq]).fetchall())
+                stale = [key for key, (_, year, chain) in self._items.items()
+                         if chain is None or any((code, year) in touched for code in chain)]
+                for key in stale:
+                    del self._items[key]
+            self.seq = seq
 
-    def put(self, key: tuple[Any, ...], body: bytes) -> None:
+    def get(self, key: tuple[Any, ...], seq: int) -> bytes | None:
         with self._lock:
-            self._items[key] = body
+            if seq != self.seq:
+                return None
+            item = self._items.get(key)
+            if item is None:
+                return None
+            self._items.move_to_end(key)
+            return item[0]
+
+    def put(self, key: tuple[Any, ...], seq: int, body: bytes, year: int, chain: frozenset[str] | None) -> None:
+        with self._lock:
+            if seq != self.seq:
+                return  # computed at a seq the cache has moved past
+            self._items[key] = (body, year, chain)
             if len(self._items) > _CACHE_SIZE:
                 self._items.popitem(last=False)
 
 
-_answers = _AnswerCache()
+_answers: dict[str, _AnswerCache] = {}
+
+
+def _answers_for(path: str) -> _AnswerCache:
+    cache = _answers.get(path)
+    if cache is None:
+        with _pool_lock:
+            cache = _answers.setdefault(path, _AnswerCache())
+    return cache
 
 _Scope = MutableMapping[str, Any]
 _Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -241,8 +286,9 @@ class CachedQueryMiddleware:
         if watch is None:
             watch = self._watches[path] = _StoreWatch(path)
         seq = watch.refresh()
-        key = (path, seq, params["region"], int(params["year"]), params.get("kind"), params.get("as_of"))
-        body = _answers.get(key)
+        cache = _answers_for(path)
+        cache.advance(watch.db, seq)
+        body = cache.get((params["region"], int(params["year"]), params.get("kind"), params.get("as_of")), seq)
         if body is None:
             return None
         if getattr(state, "rulestore_require_token", True) and not watch.token_ok(_bearer_from_scope(scope),
@@ -266,13 +312,17 @@ async def api_query(request: Request, region: str, year: int, db: sqlite_utils.D
               as_of: str | None = Query(None, description="ISO datetime: what was approved then")) -> Any:
     """Approved rules for a region and policy year (county → city → province → national)."""
     from .query import query_rules
+    from .regions import code_to_chain, region_to_code
 
     (seq,) = db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()
-    key = (str(request.app.state.rulestore_db_path), seq, region, year, kind, as_of)
-    body = _answers.get(key)
+    cache = _answers_for(str(request.app.state.rulestore_db_path))
+    cache.advance(db, seq)
+    key = (region, year, kind, as_of)
+    body = cache.get(key, seq)
     if body is None:
         body = _RULES_JSON.dump_json(query_rules(db, region, year, kind=kind, as_of=as_of))
-        _answers.put(key, body)
+        chain = None if as_of is not None else frozenset(code_to_chain(region_to_code(db, region)))
+        cache.put(key, seq, body, year, chain)
     return Response(content=body, media_type="application/json", headers={"X-Change-Seq": str(seq)})
 
 

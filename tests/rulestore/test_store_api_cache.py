@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pytest
 from fastapi import FastAPI
 
-from rulestore_builders import contribution, make_extraction
+from rulestore_builders import GUANGXI, contribution, make_extraction
 from rulestore.accounts import create_token, revoke_token
 from rulestore.api import create_api_app
 from rulestore.db import open_db
@@ -117,3 +117,38 @@ def test_a_commit_from_another_connection_is_seen_by_the_next_cached_query(store
     assert int(second[1]["x-change-seq"]) > int(first[1]["x-change-seq"])
     third = _call(app, JILIN, tokens["all"])
     assert third[3] is False and third[2] == second[2]
+
+
+def _store_and_approve(path: Path, amount: str, source: str, region: dict[str, Any] | None = None,
+                       version: int = 1) -> None:
+    db = open_db(path)
+    ext, cap = make_extraction(f"通知 {amount}", [contribution(amount, region=region)], source=source, region=region)
+    rid = ingest_extraction(db, ext, capture=cap, text=f"通知 {amount}").rule_ids[0]
+    approve(db, f"{rid}@{version}", actor="bob")
+    db.conn.close()
+
+
+def test_a_write_drops_only_the_answers_it_can_change(store):
+    """A change in one region and year leaves other regions' and years' cached answers in use."""
+    app, path, tokens = store
+    t = tokens["all"]
+    _store_and_approve(path, "400", "https://gx.gov.cn/a.html", GUANGXI)
+    qinbei, jilin_2023 = "region=450703&year=2024", f"region={quote('吉林省')}&year=2023"
+    before = {q: _call(app, q, t) for q in (JILIN, qinbei, jilin_2023)}
+    assert all(got[3] for got in before.values()) and b'"amount":"400"' in before[qinbei][2]
+    assert all(not _call(app, q, t)[3] for q in before)
+
+    _store_and_approve(path, "390", "https://jl.gov.cn/b.html", version=2)  # Jilin 2024 changes
+    jilin = _call(app, JILIN, t)
+    assert jilin[3] is True and b'"amount":"390"' in jilin[2]
+    for q in (qinbei, jilin_2023):
+        kept = _call(app, q, t)
+        assert kept[3] is False and kept[2] == before[q][2], q
+        assert kept[1]["x-change-seq"] == jilin[1]["x-change-seq"] != before[q][1]["x-change-seq"]
+        fresh = _call(app, q.replace("year=", "year=0"), t)  # 02024: FastAPI's path, computed anew
+        assert fresh[3] is True and fresh[2] == kept[2], q
+
+    _store_and_approve(path, "410", "https://gx.gov.cn/b.html", GUANGXI, version=2)  # the county's province
+    county = _call(app, qinbei, t)
+    assert county[3] is True and b'"amount":"410"' in county[2] and b'"from_region":"450000"' in county[2]
+    assert _call(app, JILIN, t)[3] is False

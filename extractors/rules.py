@@ -697,6 +697,9 @@ def _newborn_rules(ctx: _Ctx) -> list[_Cand]:
 
 _FROM_PYS = re.compile(r"(?:从|自|于)?\s*(?P<y>\d{4})\s*年\s*1\s*月\s*1\s*日\s*(?:起|开始)")
 _FROM_NEXT = re.compile(r"(?:缴费|缴纳|参保)[^,，。；]{0,8}次月\s*(?:1\s*日)?\s*(?:起|开始)")
+# (compiled once: the benefit-start builder tests every sentence of the notice)
+_HEADING_ITEM = re.compile(r"^\s*[(（][一二三四五六七八九十\d]+[)）]")
+_HEADING_OPEN = re.compile(r"^\s*[(（一二三四五六七八九十]")
 _FROM_THIRD = re.compile(r"第\s*(?:3|三)\s*个月\s*(?:1\s*日)?\s*(?:起|开始)")
 
 
@@ -705,10 +708,10 @@ def _benefit_start_rules(ctx: _Ctx) -> list[_Cand]:
     words = {e: load_vocab(f"enrollee_{e}") for e in ("interrupted", "first_time", "continuous")}
     prev_enrollee: str | None = None
     for sent in ctx.sentences:
-        heading = len(sent.text) <= 16 or re.match(r"^\s*[(（][一二三四五六七八九十\d]+[)）]", sent.text)
+        heading = len(sent.text) <= 16 or _HEADING_ITEM.match(sent.text)
         if heading and sent.text:
             found = next((e for e, ws in words.items() if _has_any(sent.text, ws)), None)
-            if found or re.match(r"^\s*[(（一二三四五六七八九十]", sent.text):
+            if found or _HEADING_OPEN.match(sent.text):
                 prev_enrollee = found
         if "享受" not in sent.text or not _trig(sent, "START"):
             continue

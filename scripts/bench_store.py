@@ -35,6 +35,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from importlib import resources
 from pathlib import Path
@@ -257,6 +258,40 @@ def pipeline_throughput(n_docs: int) -> dict[str, float]:
             "pipeline_mb_per_s": round(chars / seconds / 1e6, 2)}
 
 
+class _Reviewer(threading.Thread):
+    """Writes while a phase runs, as reviewers and the crawler do: ``rate`` times a second a
+    restating notice for a random county and year (11 proposed versions, 10 of them conflicts)
+    and the approval of its new contribution value (which supersedes the old one)."""
+
+    def __init__(self, db_path: Path, codes: list[str], rate: float) -> None:
+        super().__init__(daemon=True)
+        self.db_path, self.codes, self.rate = db_path, codes, rate
+        self.halt = threading.Event()
+        self.writes = 0
+        self.seconds = 0.0
+
+    def run(self) -> None:
+        db = open_db(self.db_path, migrate=False)
+        rng = random.Random(11)
+        due = time.perf_counter()
+        while not self.halt.is_set():
+            code, year = rng.choice(self.codes), rng.choice(YEARS)
+            t = time.perf_counter()
+            text = f"{code} {year} 调整通知 {self.writes} {t}"
+            doc = NoticeDocument(source=f"https://bench.example/{code}/{year}-r{self.writes}-{t}.html", sha256="",
+                                 region=Region(code=code), policy_year=year, extractor_version="bench")
+            result = ingest_extraction(db, Extraction(document=doc, rules=_rules_for(code, year, bump=1000 + self.writes)),
+                                       capture=Capture(content=text.encode(), source=doc.source), text=text)
+            rule_id = result.rule_ids[0]
+            (version,) = db.execute("SELECT MAX(version) FROM rule_versions WHERE rule_id = ?", [rule_id]).fetchone()
+            approve(db, rule_id, version=version, actor="bench-reviewer")
+            self.writes += 1
+            self.seconds += time.perf_counter() - t
+            due += 1 / self.rate
+            self.halt.wait(max(0.0, due - time.perf_counter()))
+        db.conn.close()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -298,6 +333,15 @@ def _own_children_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _stop_reviewer(reviewer: _Reviewer | None, into: dict) -> None:
+    if reviewer is None:
+        return
+    reviewer.halt.set()
+    reviewer.join(30)
+    into["writes"] = reviewer.writes
+    into["write_ms_mean"] = round(reviewer.seconds * 1000 / max(1, reviewer.writes), 1)
+
+
 def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -311,6 +355,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20_000,
                         help="per phase (cold, warm) for the Python clients; wrk: the cold phase's distinct queries")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of the warm phase under wrk")
+    parser.add_argument("--writes-per-s", type=float, default=0.0,
+                        help="also run a warm phase with this many notice+approval writes a second (warm_writes)")
     parser.add_argument("--python-clients", action="store_true", help="use the Python load generator even if wrk is there")
     parser.add_argument("--pipeline-docs", type=int, default=0,
                         help="also time end-to-end `ingest` (parse+extract+store) over this many seed copies")
@@ -357,7 +403,13 @@ def main() -> None:
                       for _ in range(args.requests)]
         use_wrk = shutil.which("wrk") is not None and not args.python_clients
         figures["load_generator"] = "wrk (1 thread)" if use_wrk else "python asyncio clients (same process as this script)"
-        for phase, paths in (("cold", cold_paths), ("warm", warm_paths)):
+        phases = [("cold", cold_paths), ("warm", warm_paths)]
+        if args.writes_per_s > 0:
+            phases.append(("warm_writes", warm_paths))
+        for phase, paths in phases:
+            reviewer = _Reviewer(db_path, county_codes, args.writes_per_s) if phase == "warm_writes" else None
+            if reviewer is not None:
+                reviewer.start()
             cpu0 = _cpu_seconds(server.pid)
             busy0, own0, self0, t0 = _machine_busy_seconds(), _own_children_seconds(), time.process_time(), time.time()
             if use_wrk:
@@ -376,6 +428,7 @@ def main() -> None:
                                   "other_processes_cores_busy": round(
                                       (_machine_busy_seconds() - busy0 - cpu - wrk_cpu - (time.process_time() - self0))
                                       / (time.time() - t0), 2)}
+                _stop_reviewer(reviewer, figures[phase])
                 continue
             latencies, errors, wall = asyncio.run(_load("127.0.0.1", port, token, args.clients, paths))
             cpu = _cpu_seconds(server.pid) - cpu0
@@ -386,6 +439,7 @@ def main() -> None:
                               "server_cpu_ms_per_request": round(cpu * 1000 / len(ms), 3)}
             if errors:
                 figures[phase]["first_errors"] = errors[:3]  # type: ignore[index]
+            _stop_reviewer(reviewer, figures[phase])
     finally:
         server.terminate()
         server.wait(10)

@@ -75,6 +75,8 @@ class StoredRule(_Model):
     revision: int  # the rule's revision when read: pass it back as seen_revision
     valid_from: str | None = None
     valid_to: str | None = None
+    # record time: the version's latest published interval (every interval is kept in the
+    # append-only table publications); in an as-of answer, the interval that covered as_of
     recorded_from: str | None = None
     recorded_to: str | None = None
     origin: Literal["extracted", "correction"] = "extracted"

@@ -73,8 +73,8 @@ def mount_api(app: FastAPI, db_path: str | Path) -> None:
     app.state.rulestore_require_token = True
     app.include_router(api.router)
     api.install_error_handlers(app, only_api=True)
-    # cached /api/query answers skip FastAPI's routing (middleware added later still wraps them)
-    app.add_middleware(api.CachedQueryMiddleware)
+    # well-formed /api/query requests skip FastAPI's routing (middleware added later still wraps them)
+    app.add_middleware(api.QueryFastPath)
 
 
 def user(db: sqlite_utils.Database, name: str) -> dict[str, Any] | None:

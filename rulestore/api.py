@@ -200,6 +200,7 @@ def _answers_for(path: str) -> _AnswerCache:
             cache = _answers.setdefault(path, _AnswerCache())
     return cache
 
+
 _Scope = MutableMapping[str, Any]
 _Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 _Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]

@@ -2,6 +2,8 @@
 latency under concurrent clients against a real uvicorn server on 127.0.0.1.
 
     .venv/bin/python scripts/bench_store.py                       # 100,000 versions, 3,000 regions
+    .venv/bin/python scripts/bench_store.py --writes-per-s 2      # + a phase with a reviewer writing
+    .venv/bin/python scripts/bench_store.py --db /tmp/b.db        # keep the store; reuse it next time
     .venv/bin/python scripts/bench_store.py --versions 5000 --regions 300 --requests 2000   # quick
 
 Data: real division codes (extractors/data/regions.tsv: provinces, cities, then counties
@@ -18,8 +20,13 @@ send → last byte. The Python client costs about as much CPU per request as the
 so on a 2-core machine its figures understate what the server can do; wrk's cost is small.
 Phases: ``cold`` = every request a distinct (region, year), so the server's answer cache
 cannot help (stops when the list is used up); ``warm`` = random (region, year) for
-``--duration`` seconds (the answers are then mostly cached, as for a billing engine asking
-the same regions all day).
+``--duration`` seconds (the answers are then cached, as for a billing engine asking the
+same regions all day); ``warm_writes`` (with ``--writes-per-s``) = the same while a reviewer
+writes, each write dropping the cached answers of one county and year.
+Per phase the JSON gives server CPU per request and how many cores the server, wrk and all
+other processes kept busy (/proc/stat): on a shared machine, latency figures are only
+meaningful next to the last one. With ``--workers 2`` each worker has its own answer cache,
+so the warm phase starts with misses.
 """
 
 from __future__ import annotations

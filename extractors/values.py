@@ -159,7 +159,7 @@ def ymd_to_date(
 ) -> tuple[dict[str, str] | None, list[str]]:
     """Year/month/day pieces (arabic or Chinese) → ({"date": ISO} | None, flags)."""
     y = year if isinstance(year, int) else _int(year)
-    m = month if isinstance(month, int) else _int(month)
+    m = month if isinstance(month, int) else (1 if month == "元" else _int(month))
     d = day if isinstance(day, int) else _int(day)
     if y is None or m is None or d is None:
         return None, ["corrupt"]

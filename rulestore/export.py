@@ -96,7 +96,7 @@ def _provenance(db: sqlite_utils.Database, rule: StoredRule) -> dict[str, Any]:
     # the approval in force for this interval: the latest one up to its start (an interval
     # reopened by an undo goes back to the approval that first published the version)
     approver = db.execute("SELECT actor FROM review_events WHERE version_id = ? AND action = 'approve' AND at <= ? "
-                          "ORDER BY id DESC LIMIT 1", [rule.version_id, rule.recorded_from or "9999"]).fetchone()
+                          "ORDER BY id DESC LIMIT 1", [rule.version_id, rule.recorded_from or now_iso()]).fetchone()
     first = rule.evidence[0] if rule.evidence else None
     return {
         "rule_id": rule.id, "rule_version": rule.version,

@@ -11,7 +11,8 @@ document adds evidence to the existing version (corroboration; a rejected value 
 rejected); a different value becomes a new proposed version flagged ``conflict`` (so does a
 superseded value stated by another document; read again from the span it was first read from,
 it is left alone). Nothing is overwritten, and storing the same bytes with the same extractor
-version again is a no-op.
+version again is a no-op. Record time (when a version was published) is appended to table
+``publications`` by :mod:`rulestore.review` and :mod:`rulestore.undo`, never rewritten.
 """
 
 from __future__ import annotations

@@ -275,24 +275,34 @@ class _Reviewer(threading.Thread):
         self.db_path, self.codes, self.rate = db_path, codes, rate
         self.halt = threading.Event()
         self.writes = 0
+        self.errors = 0
+        self.last_error = ""
         self.seconds = 0.0
 
     def run(self) -> None:
         db = open_db(self.db_path, migrate=False)
-        rng = random.Random(11)
+        rng = random.Random()
+        # values no earlier run stated (a reused --db keeps them), so each write is a new version
+        (documents,) = db.execute("SELECT COUNT(*) FROM documents").fetchone()
         due = time.perf_counter()
         while not self.halt.is_set():
             code, year = rng.choice(self.codes), rng.choice(YEARS)
             t = time.perf_counter()
-            text = f"{code} {year} 调整通知 {self.writes} {t}"
-            doc = NoticeDocument(source=f"https://bench.example/{code}/{year}-r{self.writes}-{t}.html", sha256="",
+            bump = 1000 + documents + self.writes + self.errors
+            text = f"{code} {year} 调整通知 {bump}"
+            doc = NoticeDocument(source=f"https://bench.example/{code}/{year}-r{bump}.html", sha256="",
                                  region=Region(code=code), policy_year=year, extractor_version="bench")
-            result = ingest_extraction(db, Extraction(document=doc, rules=_rules_for(code, year, bump=1000 + self.writes)),
-                                       capture=Capture(content=text.encode(), source=doc.source), text=text)
-            rule_id = result.rule_ids[0]
-            (version,) = db.execute("SELECT MAX(version) FROM rule_versions WHERE rule_id = ?", [rule_id]).fetchone()
-            approve(db, rule_id, version=version, actor="bench-reviewer")
-            self.writes += 1
+            try:
+                result = ingest_extraction(db, Extraction(document=doc, rules=_rules_for(code, year, bump=bump)),
+                                           capture=Capture(content=text.encode(), source=doc.source), text=text)
+                rule_id = result.rule_ids[0]
+                (version,) = db.execute("SELECT MAX(version) FROM rule_versions WHERE rule_id = ?",
+                                        [rule_id]).fetchone()
+                approve(db, rule_id, version=version, actor="bench-reviewer")
+                self.writes += 1
+            except Exception as exc:  # counted and shown; the phase goes on
+                self.errors += 1
+                self.last_error = f"{type(exc).__name__}: {exc}"
             self.seconds += time.perf_counter() - t
             due += 1 / self.rate
             self.halt.wait(max(0.0, due - time.perf_counter()))
@@ -346,6 +356,9 @@ def _stop_reviewer(reviewer: _Reviewer | None, into: dict) -> None:
     reviewer.halt.set()
     reviewer.join(30)
     into["writes"] = reviewer.writes
+    if reviewer.errors:
+        into["write_errors"] = reviewer.errors
+        into["last_write_error"] = reviewer.last_error
     into["write_ms_mean"] = round(reviewer.seconds * 1000 / max(1, reviewer.writes), 1)
 
 

@@ -10,9 +10,28 @@ import pytest
 
 
 @pytest.fixture()
-def http_server() -> Iterator[Callable[[dict[str, tuple[int, dict[str, str], bytes]]], str]]:
-    """Start a real HTTP server on 127.0.0.1 serving canned routes; returns its base URL."""
+def serve_handler() -> Iterator[Callable[[type[http.server.BaseHTTPRequestHandler]], str]]:
+    """Start real HTTP servers on 127.0.0.1 for handler classes; each call returns its base URL."""
     servers: list[http.server.ThreadingHTTPServer] = []
+
+    def start(handler: type[http.server.BaseHTTPRequestHandler]) -> str:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture()
+def http_server(
+    serve_handler: Callable[[type[http.server.BaseHTTPRequestHandler]], str],
+) -> Callable[[dict[str, tuple[int, dict[str, str], bytes]]], str]:
+    """Start a real HTTP server on 127.0.0.1 serving canned routes; returns its base URL."""
 
     def start(routes: dict[str, tuple[int, dict[str, str], bytes]]) -> str:
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -32,13 +51,6 @@ def http_server() -> Iterator[Callable[[dict[str, tuple[int, dict[str, str], byt
             def log_message(self, *args: object) -> None:
                 pass
 
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}"
+        return serve_handler(Handler)
 
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    return start

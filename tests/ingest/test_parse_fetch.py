@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import http.server
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -43,7 +42,7 @@ def test_pdf_served_as_octet_stream(http_server: Serve) -> None:
     assert parsed.format == "pdf" and parsed.text == "个人缴费标准为每人每年380元。"
 
 
-def test_redirect_followed_and_user_agent_sent(http_server: Serve) -> None:
+def test_redirect_followed_and_user_agent_sent(serve_handler: Callable[[type], str]) -> None:
     seen: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -65,17 +64,11 @@ def test_redirect_followed_and_user_agent_sent(http_server: Serve) -> None:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/old"
-        fetched = url_to_fetched(url, settings=Settings(user_agent="noticerules-test (+https://example.org)"))
-        assert fetched.final_url.endswith("/new.txt") and fetched.status == 200
-        assert fetched.charset == "utf-8"
-        assert seen == ["noticerules-test (+https://example.org)"] * 2
-    finally:
-        server.shutdown()
-        server.server_close()
+    url = serve_handler(Handler) + "/old"
+    fetched = url_to_fetched(url, settings=Settings(user_agent="noticerules-test (+https://example.org)"))
+    assert fetched.final_url.endswith("/new.txt") and fetched.status == 200
+    assert fetched.charset == "utf-8"
+    assert seen == ["noticerules-test (+https://example.org)"] * 2
 
 
 def test_http_error_status(http_server: Serve) -> None:
@@ -94,7 +87,7 @@ def test_too_large_by_content_length(http_server: Serve) -> None:
 
 
 @pytest.fixture()
-def chunked_server() -> Iterator[str]:
+def chunked_server(serve_handler: Callable[[type], str]) -> str:
     """Streams 3 MB without Content-Length: the limit must trip while reading."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -116,12 +109,7 @@ def chunked_server() -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/stream.txt"
-    server.shutdown()
-    server.server_close()
+    return serve_handler(Handler) + "/stream.txt"
 
 
 def test_too_large_while_streaming(chunked_server: str) -> None:

@@ -1,12 +1,12 @@
 """extractors: pure text → facts → rules (no I/O). See extract.parsed_to_extraction.
 
-The spaCy side is imported on first use of ``parsed_to_extraction``, so that rulestore and
-review_ui, which import only ``extractors.contract`` and ``extractors.regions``, never load it.
+Importing the package does not load spaCy: ``parsed_to_extraction`` imports the pipeline on its
+first call, so rulestore and review_ui (which use only ``extractors.contract`` and
+``extractors.regions``) and CLI verbs that never extract stay light.
 """
 
-from typing import Any
-
 from .contract import Extraction, Fact, NoticeDocument, ParsedDocument, Region, Rule
+from .extract import parsed_to_extraction
 from .version import EXTRACTOR_VERSION
 
 __all__ = [
@@ -19,11 +19,3 @@ __all__ = [
     "Rule",
     "parsed_to_extraction",
 ]
-
-
-def __getattr__(name: str) -> Any:  # PEP 562: lazy import of the spaCy pipeline
-    if name == "parsed_to_extraction":
-        from .extract import parsed_to_extraction
-
-        return parsed_to_extraction
-    raise AttributeError(f"module 'extractors' has no attribute {name!r}")

@@ -11,18 +11,31 @@ Pure: text in, models out, deterministic for a given EXTRACTOR_VERSION.
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 from .contract import Extraction, ParsedDocument
-from .facts import normalised_to_facts
-from .metadata import parsed_to_document
 from .normalise import text_to_normalised
-from .rules import facts_to_rules
 from .version import EXTRACTOR_VERSION
 
 __all__ = ["parsed_to_extraction"]
 
 
+@functools.cache
+def _stages() -> tuple[Any, Any, Any]:
+    """The spaCy-side stages, imported on the first extraction rather than at import time, so
+    that importing extractors (rulestore and review_ui import its pure modules; every CLI verb
+    imports this one) does not load spaCy and the pipeline."""
+    from .facts import normalised_to_facts
+    from .metadata import parsed_to_document
+    from .rules import facts_to_rules
+
+    return normalised_to_facts, parsed_to_document, facts_to_rules
+
+
 def parsed_to_extraction(parsed: ParsedDocument) -> Extraction:
     """Extract document fields, facts and rules from one parsed notice."""
+    normalised_to_facts, parsed_to_document, facts_to_rules = _stages()
     norm = text_to_normalised(parsed.text)
     facts, doc = normalised_to_facts(norm)
     document = parsed_to_document(parsed, norm, facts)

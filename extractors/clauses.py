@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -69,35 +70,49 @@ class Value:
         return self.value is not None and not (set(self.flags) & BAD_FLAGS)
 
 
-@dataclass
 class Trigger:
-    label: str
-    start: int
-    end: int
-    text: str
-    attrs: dict[str, Any] = field(default_factory=dict)
+    """A trigger phrase of one rule kind (label) at norm.text[start:end]; attrs from the data file."""
+
+    __slots__ = ("label", "start", "end", "text", "attrs")
+
+    def __init__(self, label: str, start: int, end: int, text: str, attrs: dict[str, Any] | None = None) -> None:
+        self.label, self.start, self.end, self.text = label, start, end, text
+        self.attrs = {} if attrs is None else attrs
+
+    def __repr__(self) -> str:
+        return f"Trigger({self.label!r}, {self.start}, {self.end}, {self.text!r}, {self.attrs!r})"
 
 
-@dataclass
 class Sentence:
-    index: int
-    start: int
-    end: int
-    text: str
-    triggers: list[Trigger] = field(default_factory=list)
-    # read on first use (most triggered sentences never need their values): see fill_values
-    _values: list[Value] = field(default_factory=list)
-    _years: list[tuple[int, int, int]] = field(default_factory=list)  # (start, end, year)
-    _subclauses: list[tuple[int, int]] = field(default_factory=list)
-    _loader: Callable[["Sentence"], Any] | None = None
-    _by_label: dict[str, list[Trigger]] | None = None
+    """One sentence of norm.text (start/end offsets) with its triggers; values, year mentions
+    and sub-clauses are read on first use (most sentences never need them): see fill_values.
+
+    A plain slotted class, not a dataclass: a notice has a hundred or more sentences and most
+    are only ever looked at for their text."""
+
+    __slots__ = ("index", "start", "end", "text", "triggers", "_values", "_years", "_subclauses", "_loader",
+                 "_by_label")
+
+    def __init__(self, index: int, start: int, end: int, text: str) -> None:
+        self.index, self.start, self.end, self.text = index, start, end, text
+        self.triggers: list[Trigger] = []
+        self._values: list[Value] = _NONE
+        self._years: list[tuple[int, int, int]] = _NONE  # (start, end, year)
+        self._subclauses: list[tuple[int, int]] = _NONE
+        self._loader: Callable[[Sentence], Any] | None = None
+        self._by_label: dict[str, list[Trigger]] | None = None
+
+    def __repr__(self) -> str:
+        return f"Sentence({self.index}, {self.start}, {self.end}, {self.text!r})"
 
     def with_label(self, label: str) -> list[Trigger]:
+        if not self.triggers:
+            return _NONE
         if self._by_label is None:
             self._by_label = {}
             for t in self.triggers:
                 self._by_label.setdefault(t.label, []).append(t)
-        return self._by_label.get(label, [])
+        return self._by_label.get(label, _NONE)
 
     def _load(self) -> None:
         loader, self._loader = self._loader, None
@@ -106,17 +121,20 @@ class Sentence:
 
     @property
     def values(self) -> list[Value]:
-        self._load()
+        if self._loader is not None:
+            self._load()
         return self._values
 
     @property
     def years(self) -> list[tuple[int, int, int]]:
-        self._load()
+        if self._loader is not None:
+            self._load()
         return self._years
 
     @property
     def subclauses(self) -> list[tuple[int, int]]:
-        self._load()
+        if self._loader is not None:
+            self._load()
         return self._subclauses
 
     def labels(self) -> set[str]:
@@ -127,14 +145,23 @@ class Sentence:
 
     def between(self, a: int, b: int) -> str:
         """norm.text[a:b] restricted to this sentence."""
-        a, b = max(a, self.start), min(b, self.end)
-        return self.text[a - self.start : b - self.start] if b > a else ""
+        start = self.start
+        if a < start:
+            a = start
+        if b > self.end:
+            b = self.end
+        return self.text[a - start : b - start] if b > a else ""
 
     def subclause_of(self, pos: int) -> tuple[int, int]:
         for s, e in self.subclauses:
             if s <= pos < e:
                 return s, e
         return self.start, self.end
+
+
+# the shared empty list of every sentence that has no values / years / sub-clauses / triggers
+# of a label (never appended to: fill_values assigns new lists)
+_NONE: list[Any] = []
 
 
 # --------------------------------------------------------------------------- data
@@ -215,78 +242,91 @@ def _char_doc(text: str, doc: Any) -> Any:
 
 def _find_triggers(text: str, doc: Any) -> list[Trigger]:
     cdoc = _char_doc(text, doc)
-    matcher = _matcher_for(cdoc.vocab)
-    strings = cdoc.vocab.strings
-    found = []
-    matches = matcher(cdoc)
+    matches = _matcher_for(cdoc.vocab)(cdoc)
     if not matches:
         return []
-    n = len(cdoc)
+    n, size = len(cdoc), len(text)
+    found = []
     for match_id, s, e in matches:
         # token offsets one by one: cheaper than a Span per match or a whole-doc IDX array
         start = cdoc[s].idx
-        end = cdoc[e].idx if e < n else len(text)
+        end = cdoc[e].idx if e < n else size
         while end > start and text[end - 1].isspace():
             end -= 1
-        found.append((start, end, strings[match_id]))
-    # longest match wins where triggers overlap (个人缴费补助 is assistance, not 个人缴费)
-    found.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
-    taken = bytearray(len(text) + 1)
+        found.append((start - end, start, end, match_id))
+    # longest match wins where triggers overlap (个人缴费补助 is assistance, not 个人缴费);
+    # ties keep the matcher's order (the sort is stable on the first two fields)
+    found.sort(key=_LONGEST_FIRST)
+    taken = bytearray(size + 1)
     out = []
     attrs = _trigger_attrs()
-    for s, e, label in found:
+    strings = cdoc.vocab.strings
+    for _neg, s, e, match_id in found:
         if taken.find(1, s, e) != -1:
             continue
         taken[s:e] = b"\x01" * (e - s)
-        out.append(Trigger(label, s, e, text[s:e], attrs.get(text[s:e], {})))
-    out.sort(key=lambda t: t.start)
+        word = text[s:e]
+        out.append(Trigger(strings[match_id], s, e, word, attrs.get(word) or {}))
+    out.sort(key=_START)
     return out
+
+
+def _longest_first(item: tuple[int, int, int, int]) -> tuple[int, int]:
+    return item[0], item[1]
+
+
+_LONGEST_FIRST = _longest_first
+_START = attrgetter("start")
 
 
 # --------------------------------------------------------------------------- sentences
 
-_SENT_END = re.compile(r"[。；;！？!?\n|]+")
+# a sentence is what runs up to and including a run of stops (。；!? | and line breaks)
+_SENT = re.compile(r"[^。；;！？!?\n|]*[。；;！？!?\n|]*")
 _SUB_END = re.compile(r"[，,：:]")
 _BOOK = re.compile(r"《[^《》\n]{0,120}》")
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for m in _SENT_END.finditer(text):
-        spans.append((start, m.end()))
-        start = m.end()
-    if start < len(text):
-        spans.append((start, len(text)))
     out = []
-    for s, e in spans:
+    for m in _SENT.finditer(text):
+        seg = m.group()
         # trim whitespace so evidence quotes start and end on text (str.strip drops what
         # str.isspace calls whitespace)
-        seg = text[s:e]
         body = seg.strip()
         if body:
-            s += len(seg) - len(seg.lstrip())
+            s = m.start() + (seg.find(body[0]) if seg[0] != body[0] else 0)
             out.append((s, s + len(body)))
     return out
 
 
 def _masked(text: str) -> list[tuple[int, int]]:
     """Spans of cited titles 《…》: their years and trigger words are not the notice's own."""
-    return [(m.start(), m.end()) for m in _BOOK.finditer(text)]
+    return [(m.start(), m.end()) for m in _BOOK.finditer(text)] if "《" in text else []
 
 
 def text_to_sentences(text: str, doc: Any = None, facts: Iterable[Value] = (), default_year: int | None = None) -> list[Sentence]:
     """Cut `text` into sentences; the ones with a trigger get their values and year mentions."""
-    spans = _sentence_spans(text)
-    starts = [s for s, _ in spans]
-    sentences = [Sentence(i, s, e, text[s:e]) for i, (s, e) in enumerate(spans)]
+    sentences = []
+    starts = []
+    for m in _SENT.finditer(text):
+        seg = m.group()
+        body = seg.strip()
+        if body:
+            s = m.start() + (seg.find(body[0]) if seg[0] != body[0] else 0)
+            starts.append(s)
+            sentences.append(Sentence(len(sentences), s, s + len(body), body))
     masked = _masked(text)
+    mstarts = [ms for ms, _ in masked]
     for trig in _find_triggers(text, doc):
-        if any(ms <= trig.start < me for ms, me in masked):
-            continue
+        if masked:  # the cited titles are sorted and never overlap: one bisect per trigger
+            j = bisect.bisect_right(mstarts, trig.start) - 1
+            if j >= 0 and trig.start < masked[j][1]:
+                continue
         i = bisect.bisect_right(starts, trig.start) - 1
         if i >= 0 and trig.end <= sentences[i].end:
             sentences[i].triggers.append(trig)
-    fact_list = sorted(facts, key=lambda v: v.start)
+    fact_list = sorted(facts, key=_START)
 
     def load(sent: Sentence) -> None:
         fill_values(sent, fact_list, default_year, masked)

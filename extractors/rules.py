@@ -20,6 +20,7 @@ untrusted (a fact flagged invalid_date / corrupt / incomplete, or value None).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections import Counter
@@ -929,7 +930,7 @@ def facts_to_rules(document: NoticeDocument, norm: Normalised, doc: Any, facts: 
     table_lines = _table_blocks(text)
     # table rows are read as tables (header → column meaning), not as sentences
     rows = [(s, e) for blk in table_lines for s, e, _ in blk]
-    kept = [sent for sent in sentences if not any(s <= sent.start < e for s, e in rows)] if rows else sentences
+    kept = [sent for sent in sentences if not _in_spans(rows, sent.start)] if rows else sentences
     ctx = _Ctx(document, norm, kept, py, py_inferred,
                sorted(values, key=lambda v: v.start))
     for i, sent in enumerate(ctx.sentences):
@@ -952,6 +953,15 @@ def facts_to_rules(document: NoticeDocument, norm: Normalised, doc: Any, facts: 
                           params=c.params, conditions=c.conditions, evidence=_evidence(norm, c.span),
                           also_evidence=[_evidence(norm, s) for s in c.also], confidence=round(conf, 2), flags=flags))
     return rules
+
+
+def _in_spans(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Whether pos falls in one of `spans` (sorted, never overlapping: table rows are lines)."""
+    i = bisect.bisect_right(spans, (pos, _BIG)) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+_BIG = 1 << 62
 
 
 def _evidence(norm: Normalised, span: tuple[int, int]) -> Evidence:

@@ -25,7 +25,6 @@ import calendar
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from operator import attrgetter
@@ -53,21 +52,35 @@ BAD_FLAGS = frozenset({"invalid_date", "corrupt", "incomplete"})
 _REVIEW_ONLY = frozenset({"window_reversed"})
 
 
-@dataclass
 class Value:
     """A typed value inside a sentence; start/end are offsets into norm.text."""
 
-    type: str  # DATE, DATE_RANGE, DURATION, MONEY, PERCENT
-    start: int
-    end: int
-    text: str
-    value: dict[str, Any] | None
-    flags: list[str] = field(default_factory=list)
-    from_fact: bool = False
+    __slots__ = ("type", "start", "end", "text", "value", "flags", "from_fact")
+
+    def __init__(self, type: str, start: int, end: int, text: str, value: dict[str, Any] | None,
+                 flags: list[str] | None = None, from_fact: bool = False) -> None:
+        self.type = type  # DATE, DATE_RANGE, DURATION, MONEY, PERCENT
+        self.start, self.end, self.text, self.value = start, end, text, value
+        self.flags: list[str] = [] if flags is None else flags
+        self.from_fact = from_fact
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.type, self.start, self.end, self.text, self.value, self.flags, self.from_fact)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Value) and self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
+
+    def __repr__(self) -> str:
+        return "Value({}, {}, {}, {!r}, {!r}, {!r}, from_fact={})".format(*self._key())
 
     @property
     def trusted(self) -> bool:
-        return self.value is not None and not (set(self.flags) & BAD_FLAGS)
+        if self.value is None:
+            return False
+        flags = self.flags
+        return not flags or BAD_FLAGS.isdisjoint(flags)
 
 
 class Trigger:
@@ -247,10 +260,9 @@ def _find_triggers(text: str, doc: Any) -> list[Trigger]:
         return []
     n, size = len(cdoc), len(text)
     found = []
-    for match_id, s, e in matches:
-        # token offsets one by one: cheaper than a Span per match or a whole-doc IDX array
-        start = cdoc[s].idx
-        end = cdoc[e].idx if e < n else size
+    # token offsets one by one: cheaper than a Span per match or a whole-doc IDX array
+    spans = ((match_id, cdoc[s].idx, cdoc[e].idx if e < n else size) for match_id, s, e in matches)
+    for match_id, start, end in spans:
         while end > start and text[end - 1].isspace():
             end -= 1
         found.append((start - end, start, end, match_id))
@@ -327,9 +339,10 @@ def text_to_sentences(text: str, doc: Any = None, facts: Iterable[Value] = (), d
         if i >= 0 and trig.end <= sentences[i].end:
             sentences[i].triggers.append(trig)
     fact_list = sorted(facts, key=_START)
+    fact_starts = [v.start for v in fact_list]
 
     def load(sent: Sentence) -> None:
-        fill_values(sent, fact_list, default_year, masked)
+        fill_values(sent, fact_list, default_year, masked, fact_starts)
 
     for sent in sentences:
         if sent.triggers:
@@ -338,21 +351,25 @@ def text_to_sentences(text: str, doc: Any = None, facts: Iterable[Value] = (), d
 
 
 def fill_values(sent: Sentence, facts: list[Value], default_year: int | None,
-                masked: list[tuple[int, int]] | None = None) -> Sentence:
-    """Read a sentence's sub-clauses, values and year mentions (facts sorted by start)."""
+                masked: list[tuple[int, int]] | None = None, starts: list[int] | None = None) -> Sentence:
+    """Read a sentence's sub-clauses, values and year mentions (facts sorted by start; `starts`
+    their start offsets when the caller has them)."""
     sent._loader = None
     if sent._subclauses:
         return sent
     sent._subclauses = _subclauses(sent)
     local = sentence_to_values(sent.text, sent.start, default_year=default_year)
-    starts = [v.start for v in facts]
+    if starts is None:
+        starts = [v.start for v in facts]
     lo = bisect.bisect_left(starts, sent.start)
-    hi = bisect.bisect_left(starts, sent.end)
-    sent._values = _merge_values(local, [f for f in facts[lo:hi] if f.end <= sent.end])
+    hi = bisect.bisect_left(starts, sent.end, lo)
+    inside = [f for f in facts[lo:hi] if f.end <= sent.end]
+    sent._values = _merge_values(local, inside) if local or inside else []
     if masked is None:
         masked = _masked(sent.text)
         masked = [(s + sent.start, e + sent.start) for s, e in masked]
-    sent._years = _year_mentions(sent.text, sent.start, [m for m in masked if m[0] < sent.end and sent.start < m[1]])
+    sent._years = _year_mentions(sent.text, sent.start, [m for m in masked if m[0] < sent.end and sent.start < m[1]]
+                                 if masked else masked)
     return sent
 
 
@@ -429,16 +446,16 @@ _RANGE_GAP = re.compile(
 _ISO_HINT = re.compile(r"\d{4}[-./]")
 
 
-@dataclass
 class _Atom:
-    kind: str  # full, md, mend, mon, bad
-    start: int
-    end: int
-    y: int | None
-    m: int | None
-    d: int | None  # None for month-only; -1 for month end
-    next_year: bool = False
-    flags: list[str] = field(default_factory=list)
+    __slots__ = ("kind", "start", "end", "y", "m", "d", "next_year", "flags")
+
+    def __init__(self, kind: str, start: int, end: int, y: int | None, m: int | None, d: int | None,
+                 next_year: bool = False, flags: list[str] | None = None) -> None:
+        self.kind = kind  # full, md, mend, mon, bad
+        self.start, self.end, self.y, self.m = start, end, y, m
+        self.d = d  # None for month-only; -1 for month end
+        self.next_year = next_year
+        self.flags: list[str] = [] if flags is None else flags
 
 
 def _atoms(text: str) -> list[_Atom]:

@@ -21,12 +21,14 @@ the code, in the docstring of each ``_find_*`` function.
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate
 from typing import Callable
 
 import numpy
@@ -50,6 +52,9 @@ _SENTENCE_PUNCT = re.compile(r"[，。；;！!？]")
 _ORG_BODY = r"[\u4e00-\u9fff（）()]"
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 _MOJIBAKE = re.compile(r"锟斤拷|烫烫烫|屯屯屯|Ã.|Â.|â€|ï¿½|\ufffd")
+# what every _MOJIBAKE match starts with: a text without any of them has no match (`in` is
+# ~10x faster than the regex scan over a clean notice)
+_MOJIBAKE_LEADS = ("锟斤拷", "烫烫烫", "屯屯屯", "Ã", "Â", "â€", "ï¿½", "\ufffd")
 
 
 # --- data files --------------------------------------------------------------------------------
@@ -64,8 +69,11 @@ class _Vocab:
     meta_roles: dict[str, str]  # normalised key → role
     title_end: re.Pattern[str]
     title_about: re.Pattern[str]
+    title_endings: tuple[str, ...]  # a standalone title ends with one of these
+    title_last_chars: frozenset[str]  # … so its last char is one of these
     org: re.Pattern[str]
     org_suffix: tuple[str, ...]
+    org_foreign: re.Pattern[str]  # a char no org name (body or suffix) contains
     level_cues: dict[str, re.Pattern[str]]
     noise: re.Pattern[str]
     repost: re.Pattern[str]
@@ -86,13 +94,16 @@ def _vocab() -> _Vocab:
     title_about = re.compile(rf"关于[^。；;\n]{{2,160}}?的?(?:{end_alt}){after}")
     suffixes = tuple(sorted(_data_lines("meta_org_suffixes.txt"), key=len, reverse=True))
     org = re.compile(rf"{_ORG_BODY}{{1,40}}?(?:{'|'.join(map(re.escape, suffixes))})")
+    suffix_chars = "".join(sorted({c for s in suffixes for c in s}))
+    org_foreign = re.compile(rf"[^\u4e00-\u9fff（）(){re.escape(suffix_chars)}]")
     cues: dict[str, re.Pattern[str]] = {}
     for line in _data_lines("meta_level_cues.tsv")[1:]:
         level, words = line.split("\t", 1)
         cues[level] = re.compile("|".join(map(re.escape, words.split())))
     noise = re.compile("|".join(map(re.escape, (w.strip() for w in _data_lines("meta_noise_lines.txt")))))
     repost = re.compile("|".join(map(re.escape, _data_lines("meta_repost_cues.txt"))))
-    return _Vocab(roles, title_end, title_about, org, suffixes, cues, noise, repost)
+    return _Vocab(roles, title_end, title_about, tuple(endings), frozenset(e[-1] for e in endings), org, suffixes, org_foreign,
+                  cues, noise, repost)
 
 
 @lru_cache(maxsize=1)
@@ -119,17 +130,19 @@ class _Work:
     """A cleaned, simplified copy of the normalised text with a map back to the original."""
 
     text: str
-    to_orig: list[int]  # to_orig[i] = index in the original text of work char i
+    # to_orig[i] = index in the original text of work char i (for i < len(text); the list may
+    # go on: the normaliser's offsets are used as they are, not copied)
+    to_orig: list[int]
 
     def from_orig(self, orig_index: int) -> int:
-        return bisect.bisect_left(self.to_orig, orig_index)
+        return bisect.bisect_left(self.to_orig, orig_index, 0, len(self.text))
 
 
 def _norm_to_work(norm: Normalised) -> _Work:
     # The normaliser already converts to simplified and drops pinyin glue and `?` runs; this
     # module only redoes it when the text plainly did not go through those steps.
     if not (any(u in norm.text for u in _UNNORMALISED) or _PINYIN_GLUE.search(norm.text)):
-        return _Work(norm.text, norm.offsets[: len(norm.text)])
+        return _Work(norm.text, norm.offsets)
     src = _t2s(norm.text).translate(_FULLWIDTH)
     keep: list[int] = []
     chars: list[str] = []
@@ -160,25 +173,23 @@ def _norm_to_work(norm: Normalised) -> _Work:
 
 
 @dataclass(slots=True)
-class _Line:
-    start: int
-    end: int
-    text: str  # stripped
+class _Lines:
+    """The lines of the work text, as parallel lists (one object per line was a cost)."""
 
-    @property
-    def is_blank(self) -> bool:
-        return not self.text
+    starts: list[int]  # where line i's stripped text starts in the work text (increasing)
+    ends: list[int]  # … and ends
+    texts: list[str]  # line i, stripped ("" for a blank line)
 
 
-def _lines(text: str) -> list[_Line]:
-    out: list[_Line] = []
-    pos = 0
-    for raw in text.split("\n"):
-        stripped = raw.strip()
-        lead = len(raw) - len(raw.lstrip())
-        out.append(_Line(pos + lead, pos + lead + len(stripped), stripped))
-        pos += len(raw) + 1
-    return out
+def _lines(text: str) -> _Lines:
+    # all in C (map / accumulate): start = end of the raw line - length of its lstripped form
+    parts = text.split("\n")
+    lengths = list(map(len, parts))
+    raw_starts = accumulate(map((1).__add__, lengths[:-1]), initial=0)
+    raw_ends = map(operator.add, raw_starts, lengths)
+    starts = list(map(operator.sub, raw_ends, map(len, map(str.lstrip, parts))))
+    texts = list(map(str.strip, parts))
+    return _Lines(starts, list(map(operator.add, starts, map(len, texts))), texts)
 
 
 # --- metadata table ------------------------------------------------------------------------------
@@ -188,23 +199,31 @@ def _norm_key(key: str) -> str:
     return re.sub(r"[\s:：|]", "", _t2s(key))
 
 
-def _meta(parsed: ParsedDocument, lines: list[_Line]) -> tuple[dict[str, str], set[int]]:
+_CELL_SEP = re.compile(r"[|｜]")
+_KEY_VALUE = re.compile(r"^([^\s:：]{2,8})\s*[:：]\s*(\S.*)$")
+
+
+def _meta(parsed: ParsedDocument, lines: _Lines) -> tuple[dict[str, str], set[int]]:
     """Role → value from parsed.meta and from inline ``key | value |`` lines; and those lines' indexes."""
     roles = _vocab().meta_roles
     out: dict[str, str] = {}
     for key, value in parsed.meta.items():
         role = roles.get(_norm_key(key))
+        if not role or role in out:  # converting the value (OpenCC) only when it is kept
+            continue
         value = _t2s(value).strip()
-        if role and value and role not in out:
+        if value:
             out[role] = value
     meta_lines: set[int] = set()
     # .txt files and flattened pages carry the table inline, near the top
-    for idx, line in enumerate(lines[:40]):
-        if "|" in line.text or "｜" in line.text:
-            cells = [c.strip() for c in re.split(r"[|｜]", line.text)]
-        else:
-            m = re.match(r"^([^\s:：]{2,8})\s*[:：]\s*(\S.*)$", line.text)
+    for idx, text in enumerate(lines.texts[:40]):
+        if "|" in text or "｜" in text:
+            cells = [c.strip() for c in _CELL_SEP.split(text)]
+        elif ":" in text or "：" in text:
+            m = _KEY_VALUE.match(text)
             cells = [m.group(1), m.group(2)] if m else []
+        else:
+            continue  # no cells: nothing below can happen
         found = False
         for i in range(len(cells) - 1):
             role = roles.get(_norm_key(cells[i]))
@@ -212,12 +231,13 @@ def _meta(parsed: ParsedDocument, lines: list[_Line]) -> tuple[dict[str, str], s
                 continue
             found = True
             value = cells[i + 1]
+            if not value or role in out:  # nothing to store (checked first: the title test converts)
+                continue
             if roles.get(_norm_key(value)) is not None:  # an empty cell: the next key follows
                 continue
             if role == "title" and _title_from_string(_t2s(value), -1, -1, "meta") is None:
                 continue  # 名称：固始县医疗保障局 in a contact list is no title
-            if value and role not in out:
-                out[role] = value
+            out[role] = value
         if found:
             meta_lines.add(idx)
     return out, meta_lines
@@ -234,6 +254,9 @@ _DATE_CN = re.compile(r"([〇○零一二三四五六七八九OО]{4})\s*年\s*(
 # (19|20 first, then "no digit before it" as a look-behind over those two chars: re can skip
 # to the next 1/2 instead of testing the look-behind at every char)
 _DATE_GARBLED = re.compile(r"(?:19|20)(?<!\d..)\d{5,6}(?!\d)")
+# every char any of the three date patterns can match (a superset): a match never contains
+# any other char, so next to one of those a scan can start or stop without changing the matches
+_DATE_SOFT = re.compile(r"[\d\s年月日\-/.〇○零一二三四五六七八九十OОＯ]")
 
 
 def _cn_small(s: str) -> int | None:
@@ -263,20 +286,37 @@ class _Date:
     iso: str | None  # None when it looks like a date but is not a valid one
 
 
-def _dates(text: str) -> list[_Date]:
+def _dates(text: str, lo: int = 0, hi: int | None = None) -> list[_Date]:
+    """The dates of ``text`` that start in [lo, hi): the same ones, with the same spans, as a
+    scan of the whole text finds there (only the part around [lo, hi) is scanned)."""
+    n = len(text)
+    hi = n if hi is None else min(hi, n)
+    if lo >= hi:
+        return []
+    # widen [lo, hi) to chars no match can contain (or the text's ends): a whole-text scan has
+    # no match across such a char, so scanning from / up to it finds the same matches inside;
+    # look-behinds still see the chars before `pos` (re reads the whole string for them)
+    pos = max(lo, 0)
+    while pos > 0 and _DATE_SOFT.match(text, pos - 1):
+        pos -= 1
+    endpos = hi
+    while endpos < n and _DATE_SOFT.match(text, endpos):
+        endpos += 1
     out: list[_Date] = []
-    for m in _DATE_ARABIC.finditer(text):
+    for m in _DATE_ARABIC.finditer(text, pos, endpos):
         out.append(_Date(m.start(), m.end(), _make_date(int(m[1]), int(m[2]), int(m[3]))))
-    for m in _DATE_CN.finditer(text):
+    for m in _DATE_CN.finditer(text, pos, endpos):
         y = "".join(str(_CN_DIGIT.get(c, "")) for c in m[1])
         mo, d = _cn_small(m[2]), _cn_small(m[3])
         iso = _make_date(int(y), mo, d) if len(y) == 4 and mo and d else None
         out.append(_Date(m.start(), m.end(), iso))
     taken = [(d.start, d.end) for d in out]
-    for m in _DATE_GARBLED.finditer(text):
+    for m in _DATE_GARBLED.finditer(text, pos, endpos):
         if not any(s <= m.start() < e for s, e in taken):
             out.append(_Date(m.start(), m.end(), None))
     out.sort(key=lambda d: d.start)
+    if pos < lo or endpos > hi:
+        out = [d for d in out if lo <= d.start < hi]
     return out
 
 
@@ -385,8 +425,13 @@ def _merge_tax_bureau(names: list[str]) -> list[str]:
 def _org_tail(prefix: str) -> tuple[list[str], int] | None:
     """The org names at the end of ``prefix`` (what stands before 关于 in a title), and where they start."""
     pieces = list(_ORG_PIECE.finditer(prefix))
+    foreign = _vocab().org_foreign
     best: tuple[list[str], int] | None = None
     for i in range(len(pieces) - 1, -1, -1):
+        if foreign.search(pieces[i].group()):
+            # _split_orgs glues this piece into a name that can never match the org pattern:
+            # every chunk from here or further left is no list of names
+            break
         chunk = prefix[pieces[i].start():]
         names = _split_orgs(chunk)
         if names is not None:
@@ -440,6 +485,8 @@ _LEAD_ORG = re.compile(r"^([\u4e00-\u9fff]{2,30}?(?:局|厅|委员会|政府|办
 def _title_from_string(s: str, start: int, end: int, source: str) -> _Title | None:
     """A title inside one string (a line, merged lines, a meta cell), or None."""
     v = _vocab()
+    if "关于" not in s and not _may_end_title(s, v):
+        return None  # neither form below can match (the common case: most lines are no title)
     for m in v.title_about.finditer(s):
         if m.start() > 0 and s[m.start() - 1] in "《<“\"":
             continue  # a citation: 《关于…的通知》
@@ -468,6 +515,13 @@ def _title_from_string(s: str, start: int, end: int, source: str) -> _Title | No
     return None
 
 
+def _may_end_title(s: str, v: _Vocab) -> bool:
+    """False when ``s`` cannot be a standalone title: that needs 6-70 chars without whitespace
+    ending in one of the title endings."""
+    compact = _nows(s)
+    return 6 <= len(compact) <= 70 and compact.endswith(v.title_endings)
+
+
 _SPACED = re.compile(r" (?<=[\u4e00-\u9fff] )(?=[\u4e00-\u9fff])")  # the space first: re jumps to it
 
 
@@ -481,30 +535,59 @@ def _despace(line: str) -> str:
     return line
 
 
-def _body_titles(lines: list[_Line], skip: set[int], limit: int) -> list[_Title]:
+def _body_titles(lines: _Lines, skip: set[int], limit: int) -> list[_Title]:
     """Title candidates among the first lines; up to five short lines are joined (issuer lines
     above a title wrapped over several lines, as red-head documents and PDFs print them)."""
     v = _vocab()
     out: list[_Title] = []
-    usable = [i for i, ln in enumerate(lines)
-              if ln.start < limit and not ln.is_blank and i not in skip
-              and not v.noise.search(ln.text) and not _ONLY_FILLER.fullmatch(ln.text)]
+    starts, ends, texts = lines.starts, lines.ends, lines.texts
+    usable: list[int] = []
+    for i, start in enumerate(starts):
+        if start >= limit:
+            break  # starts increase
+        t = texts[i]
+        if t and i not in skip and not v.noise.search(t) and not _ONLY_FILLER.fullmatch(t):
+            usable.append(i)
+    # per usable line, computed once (a line takes part in up to five groups): its de-spaced
+    # text, whether it has 关于, and whether it may stand inside a wrapped title
+    spaced: dict[int, str] = {}
+
+    def despaced(k: int) -> str:
+        if k not in spaced:
+            spaced[k] = _despace(texts[usable[k]])
+        return spaced[k]
+
+    # de-spacing only removes single spaces between CJK chars: without 关于 or 关 于 in the
+    # line it has no 关于 either (and counting the spacing of a long line was a cost)
+    about = ["关于" in despaced(k) if ("关于" in texts[i] or "关 于" in texts[i]) else False
+             for k, i in enumerate(usable)]
+    short: dict[int, bool] = {}
+
+    def is_short(k: int) -> bool:
+        if k not in short:
+            t = texts[usable[k]]
+            short[k] = len(t) <= 60 and "|" not in t and not _SENTENCE_PUNCT.search(t)
+        return short[k]
+
+    last_chars = v.title_last_chars
     taken_until = -1
     for pos, i in enumerate(usable):
-        if lines[i].start < taken_until:
+        if starts[i] < taken_until:
             continue
-        line = lines[i]
-        found = _title_from_string(_despace(line.text), line.start, line.end, "body")
+        # _title_from_string finds nothing in a string without 关于 that does not end like a
+        # title: tested here first so that the joined strings are only built when they can matter
+        found = (_title_from_string(despaced(pos), starts[i], ends[i], "body")
+                 if about[pos] or texts[i][-1] in last_chars else None)
         # a wrapped title: join with the next short lines when that gives a (longer) title
-        group = [line]
-        joinable = len(line.text) <= 60 and not _SENTENCE_PUNCT.search(line.text) and "|" not in line.text
-        for j in (usable[pos + 1: pos + 5] if joinable else []):
-            nxt = lines[j]
-            if len(nxt.text) > 60 or _SENTENCE_PUNCT.search(nxt.text) or "|" in nxt.text:
+        has_about = about[pos]
+        for k in (range(pos + 1, min(pos + 5, len(usable))) if is_short(pos) else ()):
+            if not is_short(k):
                 break
-            group.append(nxt)
-            joined = " ".join(_despace(g.text) for g in group)
-            cand = _title_from_string(joined, line.start, nxt.end, "body")
+            has_about = has_about or about[k]
+            if not has_about and texts[usable[k]][-1] not in last_chars:
+                continue  # the group joined so far (ending with line k) can be no title
+            joined = " ".join(map(despaced, range(pos, k + 1)))
+            cand = _title_from_string(joined, starts[i], ends[usable[k]], "body")
             if cand is not None and (found is None or len(cand.text) > len(found.text)) and (
                     found is None or cand.body.startswith(found.body) or found.body in cand.text):
                 found = cand
@@ -520,7 +603,7 @@ def _clean_hint(hint: str) -> str:
     return max(parts, key=len) if parts else ""
 
 
-def _find_title(parsed: ParsedDocument, meta: dict[str, str], lines: list[_Line], meta_lines: set[int],
+def _find_title(parsed: ParsedDocument, meta: dict[str, str], lines: _Lines, meta_lines: set[int],
                 text: str) -> tuple[_Title | None, list[_Title], bool]:
     """The notice's own title, the body candidates, and whether a repost wrapper was seen.
 
@@ -572,8 +655,9 @@ def _find_title(parsed: ParsedDocument, meta: dict[str, str], lines: list[_Line]
         wrapper = True
     if chosen is not None and chosen.start > 0:
         # a reposting site's wrapper (小编整理, 编辑:, 阅读:) above the notice's own title
-        before = "\n".join(ln.text for i, ln in enumerate(lines)
-                           if ln.end <= chosen.start and i not in meta_lines)
+        ends = lines.ends
+        before = "\n".join(t for i, t in enumerate(lines.texts[: bisect.bisect_right(ends, chosen.start)])
+                           if i not in meta_lines)
         if _vocab().repost.search(before):
             wrapper = True
     return chosen, body, wrapper
@@ -581,19 +665,35 @@ def _find_title(parsed: ParsedDocument, meta: dict[str, str], lines: list[_Line]
 
 # --- where the notice's text starts ----------------------------------------------------------------
 
-_ADDRESSEE = re.compile(r"(?:^|\s)各[^。；;\n]{1,160}?[:：]")
+# the addressee line: 各…： at the start of the text or after whitespace (the match starts at
+# that whitespace). Written as two patterns that start with 各 so that re jumps from 各 to 各
+# (r"(?:^|\s)各…" tried its alternation at every char of the text).
+_ADDRESSEE_AT_START = re.compile(r"各[^。；;\n]{1,160}?[:：]")
+_ADDRESSEE_AFTER_SPACE = re.compile(r"各(?<=\s各)[^。；;\n]{1,160}?[:：]")
 _BODY_OPENERS = re.compile(r"^(?:为了?|根据|按照|依据|近日|现将|经|为进一步|为切实|为做好|为认真)")
+_BODY_OPENER_FIRST = frozenset("为根按依近现经")  # the first chars of _BODY_OPENERS
 
 
-def _body_start(work: str, lines: list[_Line], after: int) -> int:
+def _addressee_start(work: str, after: int) -> int:
+    """Where the first addressee match (``(?:^|\s)各…[:：]``) starting at or after ``after`` starts."""
+    pos = max(after, 0)
+    if pos == 0 and _ADDRESSEE_AT_START.match(work):
+        return 0
+    # 各 at j after whitespace: the match starts at j - 1, so j - 1 >= pos
+    m = _ADDRESSEE_AFTER_SPACE.search(work, pos + 1)
+    return m.start() - 1 if m else len(work)
+
+
+def _body_start(work: str, lines: _Lines, after: int) -> int:
     """Where the notice proper begins (its addressee line or first paragraph) after ``after``."""
-    m = _ADDRESSEE.search(work, max(after, 0))
-    best = m.start() if m else len(work)
-    for ln in lines:
-        if ln.start < after or ln.start >= best:
-            continue
-        if _BODY_OPENERS.match(ln.text) and len(ln.text) > 30:
-            return ln.start
+    best = _addressee_start(work, after)
+    starts, texts = lines.starts, lines.texts
+    for i in range(bisect.bisect_left(starts, after), len(starts)):  # starts increase
+        if starts[i] >= best:
+            break
+        t = texts[i]
+        if len(t) > 30 and t[0] in _BODY_OPENER_FIRST and _BODY_OPENERS.match(t):
+            return starts[i]
     return best
 
 
@@ -605,7 +705,7 @@ class _Signature:
     date: _Date | None
 
 
-def _find_signature(work: str, dates: list[_Date]) -> _Signature | None:
+def _find_signature(work: str) -> _Signature | None:
     """The issuers' names and the date closing the notice.
 
     Looks at each date in the last 40% of the text, last first, for names of issuing bodies
@@ -614,38 +714,57 @@ def _find_signature(work: str, dates: list[_Date]) -> _Signature | None:
     ends the run. The imprint line (…2023年9月2日印发) counts only when nothing else does.
     """
     floor = int(len(work) * 0.6)
-    v = _vocab()
     fallback: _Signature | None = None
-    for d in reversed(dates):
-        if d.start < floor:
-            break
-        before = work[max(0, d.start - 200): d.start]
-        cut = max(before.rfind(c) for c in "。；;:：!！?？")
-        chunk = before[cut + 1:]
-        if cut >= 0 and before[cut] in ":：" and "\n" not in chunk.strip():
-            continue  # 来源：XX县医疗保障局 / 发布人：… is a page label, not a signature
-        chunk = re.sub(r"[(（][^()（）]{0,12}(?:盖章|印章|章|印)[)）]", " ", chunk)
-        lines_before = [ln.strip() for ln in chunk.split("\n") if ln.strip()]
-        if not lines_before:
-            continue
-        # take the trailing lines that are org names
-        names: list[str] = []
-        for ln in reversed(lines_before):
-            if v.noise.search(ln):
-                break
-            found = _split_orgs(ln)
-            if found is None:
-                break
-            names[:0] = found
-        if names:
-            found_sig = _Signature(_merge_tax_bureau(names), d)
-            if re.match(r"\s*印发", work[d.end: d.end + 4]):
-                # the imprint line under 抄送 (XX办公室 2023年9月2日印发) is the printing date:
-                # the signature above it, when there is one, is the notice's own date
+    # the dates are read chunk by chunk from the end (the signature is near it): the same
+    # dates in the same order as one scan of the whole text, walked last first
+    hi = len(work)
+    while hi > floor:
+        lo = max(floor, hi - _SIGNATURE_CHUNK)
+        for d in reversed(_dates(work, lo, hi)):
+            found_sig, is_imprint = _signature_at(work, d)
+            if found_sig is None:
+                continue
+            if is_imprint:
                 fallback = fallback or found_sig
                 continue
             return found_sig
+        hi = lo
     return fallback
+
+
+_SIGNATURE_CHUNK = 800
+
+
+def _signature_at(work: str, d: _Date) -> tuple[_Signature | None, bool]:
+    """The signature closing at date ``d`` (or None), and whether ``d`` is an imprint date."""
+    v = _vocab()
+    before = work[max(0, d.start - 200): d.start]
+    cut = max(before.rfind(c) for c in "。；;:：!！?？")
+    chunk = before[cut + 1:]
+    if cut >= 0 and before[cut] in ":：" and "\n" not in chunk.strip():
+        return None, False  # 来源：XX县医疗保障局 / 发布人：… is a page label, not a signature
+    chunk = _SEAL_NOTE.sub(" ", chunk)
+    lines_before = [ln.strip() for ln in chunk.split("\n") if ln.strip()]
+    if not lines_before:
+        return None, False
+    # take the trailing lines that are org names
+    names: list[str] = []
+    for ln in reversed(lines_before):
+        if v.noise.search(ln):
+            break
+        found = _split_orgs(ln)
+        if found is None:
+            break
+        names[:0] = found
+    if not names:
+        return None, False
+    # the imprint line under 抄送 (XX办公室 2023年9月2日印发) is the printing date: the
+    # signature above it, when there is one, is the notice's own date
+    return _Signature(_merge_tax_bureau(names), d), _IMPRINT.match(work, d.end, d.end + 4) is not None
+
+
+_SEAL_NOTE = re.compile(r"[(（][^()（）]{0,12}(?:盖章|印章|章|印)[)）]")
+_IMPRINT = re.compile(r"\s*印发")
 
 
 # --- region --------------------------------------------------------------------------------------------
@@ -777,7 +896,7 @@ def _issuer_region(name: str, scores: Callable[[], Counter[str]]) -> tuple[str |
     return None, (_GENERIC_LEVEL[generic[1]] if generic else None)
 
 
-def _find_region(issuers: list[str], own_docno: str | None, content: str,
+def _find_region(issuers: list[str], own_docno: str | None, content: Callable[[], str],
                  publisher: str | None, title: str | None = None) -> tuple[Region, list[str]]:
     """The jurisdiction of the issuing authority (not the site hosting the page).
 
@@ -797,7 +916,7 @@ def _find_region(issuers: list[str], own_docno: str | None, content: str,
     def scores() -> Counter[str]:
         # scanning the whole text for division names is the costly part: only when needed
         if not cache:
-            found = _mention_scores(_regions.text_to_region_mentions(content))
+            found = _mention_scores(_regions.text_to_region_mentions(content()))
             if own_docno:
                 abbr = _regions.abbreviation_to_region(own_docno[0])
                 if abbr is not None and abbr.code:
@@ -825,7 +944,7 @@ def _find_region(issuers: list[str], own_docno: str | None, content: str,
     elif lead and lead[0].start == 0:
         code, _ = _issuer_region(lead[0].name, scores)
     else:
-        target = hinted[0] if hinted else _level_hint(content)
+        target = hinted[0] if hinted else _level_hint(content())
         code = _descend(scores(), target)
         if code is None and publisher:
             pub, _ = _issuer_region(publisher, scores)
@@ -857,7 +976,7 @@ _YEAR_SCHEME = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)\s*(?:度|
 _CITATION = re.compile(r"《[^》]{0,120}》|〔\d{4}〕|\[\d{4}\]")
 
 
-def _find_policy_year(title: str | None, content: str, published: str | None) -> int | None:
+def _find_policy_year(title: str | None, content: Callable[[], str], published: str | None) -> int | None:
     """The insurance year governed.
 
     ``N年度`` in the title; else the year most often written ``N年度`` in the text (citations
@@ -870,7 +989,7 @@ def _find_policy_year(title: str | None, content: str, published: str | None) ->
         m = _YEAR_DU.search(title)
         if m:
             return int(m[1])
-    plain = _CITATION.sub(" ", content)
+    plain = _CITATION.sub(" ", content())
     pub_year = int(published[:4]) if published else None
 
     def counted(pattern: re.Pattern[str]) -> Counter[int]:
@@ -944,6 +1063,21 @@ def _steps_if_run(norm: Normalised) -> tuple[str, ...] | None:
     return steps if steps or norm.text != norm.original else None
 
 
+def _content(text: str, lines: _Lines, meta_lines: set[int]) -> str:
+    """The non-blank lines that are neither metadata table nor site furniture, joined by newlines."""
+    texts = lines.texts
+    drop = set(meta_lines)
+    # a line has a noise word iff one scan of the whole text finds a match in it: the words
+    # hold no newline and start and end with a non-space char (they are stripped)
+    noise = _vocab().noise.finditer(text)
+    starts = lines.starts
+    for m in noise:
+        drop.add(bisect.bisect_right(starts, m.start()) - 1)
+    if not drop:
+        return "\n".join(filter(None, texts))
+    return "\n".join(t for i, t in enumerate(texts) if t and i not in drop)
+
+
 # --- putting it together ---------------------------------------------------------------------------------
 
 def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fact]) -> NoticeDocument:
@@ -952,7 +1086,6 @@ def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fac
     text = work.text
     lines = _lines(text)
     meta, meta_lines = _meta(parsed, lines)
-    v = _vocab()
     flags = list(parsed.flags)
 
     title, candidates, wrapper = _find_title(parsed, meta, lines, meta_lines, text)
@@ -965,9 +1098,14 @@ def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fac
         title_end = placed.end if placed is not None else 0
     body_start = _body_start(text, lines, title_end)
 
-    # content = the text without the metadata table and site furniture (footer, nav, share bar)
-    content = "\n".join(ln.text for i, ln in enumerate(lines)
-                        if i not in meta_lines and ln.text and not v.noise.search(ln.text))
+    cache: list[str] = []
+
+    def content() -> str:
+        # the text without the metadata table and site furniture (footer, nav, share bar);
+        # built only when the region or policy year needs it
+        if not cache:
+            cache.append(_content(text, lines, meta_lines))
+        return cache[0]
 
     # --- document numbers
     fact_nos = _fact_docnos(facts, work)
@@ -1005,8 +1143,7 @@ def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fac
             cites.append(d.canonical)
 
     # --- dates
-    dates = _dates(text)
-    signature = _find_signature(text, dates)
+    signature = _find_signature(text)
     published: str | None = None
     for role in ("date_written",):
         if meta.get(role):
@@ -1014,8 +1151,8 @@ def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fac
     if published is None and signature is not None and signature.date is not None:
         published = signature.date.iso
     if published is None and not wrapper:
-        header_dates = [d for d in dates if d.iso and title_end <= d.start < body_start
-                        and d.start - title_end < 400]
+        # the dates with title_end <= start < body_start and start - title_end < 400
+        header_dates = [d for d in _dates(text, title_end, min(body_start, title_end + 400)) if d.iso]
         if header_dates:
             published = header_dates[0].iso
     if published is None and meta.get("date_published"):
@@ -1040,7 +1177,8 @@ def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fac
 
     policy_year = _find_policy_year(title.text if title else None, content, published)
 
-    if len(_MOJIBAKE.findall(norm.original)) >= 5:
+    original = norm.original
+    if any(lead in original for lead in _MOJIBAKE_LEADS) and len(_MOJIBAKE.findall(original)) >= 5:
         flags.append("mojibake")
 
     return NoticeDocument(

@@ -12,6 +12,7 @@ trailing 等人员; a rule's conditions keep the groups' own words, cleaned of t
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .clauses import load_vocab
 
@@ -78,17 +79,30 @@ def phrase_to_alternatives(phrase: str) -> list[str]:
     return [p for p in parts if len(p) >= 2]
 
 
+@lru_cache(maxsize=1)
+def _any_tier() -> re.Pattern[str]:
+    # one scan says whether any tier word is in a phrase at all (most phrases name none)
+    return re.compile("|".join(map(re.escape, load_vocab("population_tiers"))))
+
+
 def phrase_to_tier(phrase: str) -> str | None:
     """The population tier named in a phrase (longest listed word), if any."""
+    if not _any_tier().search(phrase):
+        return None
     for word in load_vocab("population_tiers"):
         if word in phrase:
             return word
     return None
 
 
+_NO_TIERS: frozenset[str] = frozenset()
+
+
 def phrase_to_tiers(phrase: str) -> frozenset[str]:
     """Every tier word in a phrase (brackets dropped): the identity of a population."""
     phrase = _BRACKETS.sub("", phrase)
+    if not _any_tier().search(phrase):
+        return _NO_TIERS
     found: list[str] = []
     for word in load_vocab("population_tiers"):  # longest first; a shorter word inside a found one is skipped
         if word in phrase and not any(word in f for f in found):

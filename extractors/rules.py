@@ -77,6 +77,10 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
                     owner = t  # 按每人每年350元标准收缴: the amount comes first
                     break
             if owner is None:
+                # 2026年度为每人每年420元,2027年度为每人每年440元: a second amount chained to the
+                # one its trigger already took (the checks below still ask for a year or a tier)
+                owner = next((t for t in trigs if t.start in bound_end and 0 <= v.start - bound_end[t.start] <= 20), None)
+            if owner is None:
                 continue
             if owner.attrs.get("after_value"):
                 if _has_any(sent.text, ["职工", "灵活就业", "大病保险"]):
@@ -202,6 +206,7 @@ def _paid_condition(sent: Sentence, lo: int, hi: int) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- windows
 
+_AFTER_WINDOW = re.compile(r"(?:结束后|结束之后|截止后|期满后)\s*(?:至|到)\s*$")
 _DIGIT = re.compile(r"月|\d\s*[-./—]\s*\d|\d{8}\s*日")  # a date or window can be in the sentence
 _CONDITIONAL_AFTER = re.compile(r"^[^,，。；]{0,40}的\s*[,，]")
 
@@ -245,6 +250,10 @@ def _enrollment_rules(ctx: _Ctx) -> list[_Cand]:
                 continue
             pre = sent.between(v.start - 12, v.start)
             owner = next((t for t in reversed(trigs) if t.end <= v.start and v.start - t.end <= 8), None)
+            label = next((t for t in trigs if t.start >= v.end and t.start - v.end <= 2 and t.attrs.get("phase") == "extended"
+                          and re.match(r"^\s*(?:为|是)?\s*$", sent.between(v.end, t.start))), None)
+            if label is not None and _AFTER_WINDOW.search(pre):
+                owner = label  # 集中征缴期结束后至2024年3月31日为补充缴费期: starts the day after the window
             if owner is None:
                 continue
             if owner.attrs.get("phase") == "extended" and re.search(r"(?:至|到)\s*$", pre):
@@ -253,7 +262,8 @@ def _enrollment_rules(ctx: _Ctx) -> list[_Cand]:
                     continue
                 start = _day_after(base.params["end"])
                 cand = _Cand("enrollment_period", base.year, {"start": start, "end": v.value["date"]},
-                             {"phase": "extended"}, _evidence_span(sent, owner.start, v.end), base.confidence - 0.1,
+                             {"phase": "extended"}, _evidence_span(sent, min(owner.start, v.start), max(owner.end, v.end)),
+                             base.confidence - 0.1,
                              list(v.flags), order=v.start)
                 emitted.append(cand)
             elif not owner.attrs.get("phase") and re.search(r"(?:截止|截至|截止到|截止至|止于)\s*(?:日期)?\s*(?:为|到|至)?\s*$", pre) \
@@ -302,7 +312,9 @@ def _window_owner(sent: Sentence, trigs: list[Trigger], v: Value) -> Trigger | N
     before = [t for t in trigs if t.end <= v.start and t.start >= sub[0]]
     if before and not (rivals and rivals[-1].start > before[-1].start):
         return before[-1]
-    after = [t for t in trigs if t.start >= v.end and t.end <= sub[1] and t.start - v.end <= 4]
+    # 9月至11月为集中征缴期 / 2024年9月1日—2024年12月31日为2025年度集中参保缴费期
+    after = [t for t in trigs if t.start >= v.end and t.end <= sub[1] and
+             (t.start - v.end <= 4 or _LABEL_AFTER.match(sent.between(v.end, t.start)))]
     if after:
         return after[0]
     prev = sent.subclause_of(sub[0] - 1) if sub[0] > sent.start else None
@@ -312,6 +324,7 @@ def _window_owner(sent: Sentence, trigs: list[Trigger], v: Value) -> Trigger | N
     return None
 
 
+_LABEL_AFTER = re.compile(r"^\s*(?:为|是)\s*(?:\d{4}\s*年度?)\s*(?:的)?\s*(?:城乡居民医保|居民医保|城乡居民基本医疗保险)?\s*$")
 _BENEFIT_AFTER = re.compile(r"^\s*(?:止|为止)?\s*[,，]?\s*(?:可|均可|方可)?\s*享受")
 
 

@@ -454,8 +454,8 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
             if out and out[-1].sent_index >= 0 and sent.index - out[-1].sent_index <= 3:
                 if variable:
                     out[-1].params.update(_variable_params(variable, mx))
-                elif mx and "per_year_interrupted" in out[-1].params:
-                    out[-1].params["max"] = _small_int(mx.group("n") or mx.group("n2"))
+                elif mx and "variable_amount" in out[-1].params:
+                    out[-1].params.update(_max_params(mx))
             continue
         assert owner is not None
         year, ysrc = _year_for(ctx, sent, min(owner.start, dur.start))
@@ -495,10 +495,17 @@ def _enrollee_of(ctx: _Ctx, sent: Sentence) -> str | None:
 
 
 def _variable_params(variable: re.Match[str], mx: re.Match[str] | None) -> dict[str, Any]:
-    out: dict[str, Any] = {"per_year_interrupted": _small_int(variable.group("m"))}
+    """The part of a waiting period that grows: 每断保1年增加1个月, 合计不超过6个月 (the corpus'
+    gold convention: variable_amount/_unit/_per, max_amount/_unit)."""
+    out: dict[str, Any] = {"variable_amount": _small_int(variable.group("m")), "variable_unit": "month",
+                           "variable_per": "year_of_broken_enrollment"}
     if mx:
-        out["max"] = _small_int(mx.group("n") or mx.group("n2"))
+        out.update(_max_params(mx))
     return out
+
+
+def _max_params(mx: re.Match[str]) -> dict[str, Any]:
+    return {"max_amount": _small_int(mx.group("n") or mx.group("n2")), "max_unit": "month"}
 
 
 def _applies_phrase(lead: str) -> list[str]:

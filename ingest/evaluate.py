@@ -55,6 +55,8 @@ KEY_PARAMS = (
     "from",
     "net_personal_amount",
     "bound",
+    "variable_amount",
+    "max_amount",
 )
 
 DOCUMENT_FIELDS = (

@@ -112,7 +112,8 @@ def test_variable_waiting_period_is_represented_not_flattened() -> None:
             "固定待遇等待期和变动待遇等待期合计不超过6个月。")
     rules, _ = _rules(text, year=2025)
     [wait] = _of(rules, "waiting_period")
-    assert wait.params == {"amount": 3, "unit": "month", "per_year_interrupted": 1, "max": 6}
+    assert wait.params == {"amount": 3, "unit": "month", "variable_amount": 1, "variable_unit": "month",
+                           "variable_per": "year_of_broken_enrollment", "max_amount": 6, "max_unit": "month"}
     assert wait.conditions["applies_to"] == ["未在居民医保集中参保期内参保", "未连续参保的人员"]
     assert wait.conditions["exempt"] == ["新生儿等特殊群体"] or wait.conditions["exempt"] == ["新生儿"]
 
@@ -227,7 +228,8 @@ def test_a_funding_share_is_not_the_contribution_standard() -> None:
 def test_variable_wait_in_its_own_clause_attaches_to_the_fixed_one() -> None:
     rules, _ = _rules("中断参保的,补缴后设置3个月待遇等待期;断保2年以上的,每增加1年断保,等待期增加1个月,最长不超过6个月。")
     [wait] = rules
-    assert wait.params == {"amount": 3, "unit": "month", "per_year_interrupted": 1, "max": 6}
+    assert wait.params == {"amount": 3, "unit": "month", "variable_amount": 1, "variable_unit": "month",
+                           "variable_per": "year_of_broken_enrollment", "max_amount": 6, "max_unit": "month"}
 
 
 def test_worked_examples_are_not_rules() -> None:

@@ -16,6 +16,10 @@ from extractors.relevance import text_is_relevant
     ("城乡居民基本医疗保险参保缴费宣传服务项目公开招标公告。投标人须知。采购需求。",
      "2025年度城乡居民基本医疗保险参保缴费宣传服务项目公开招标公告", False),
     ("关于做好2024年职工基本医疗保险个人账户管理的通知。", None, False),
+    # an employee contribution-base notice that names resident insurance once, in passing (holdout2 h2_07)
+    ("一、2024年度职工基本医疗保险缴费基数下限为4,367元/月。用人单位按照本单位职工缴费基数之和的8%缴纳。"
+     "城乡居民基本医疗保险参保人员不适用本通知,其缴费标准另行通知。",
+     "大连市医疗保障局关于公布2024年度职工基本医疗保险缴费基数上下限的通知", False),
 ])
 # fmt: on
 def test_relevance(text: str, title: str | None, expected: bool) -> None:

@@ -51,6 +51,7 @@ _SENTENCE_PUNCT = re.compile(r"[，。；;！!？]")
 # a CJK-ish org token: the name itself, possibly with brackets (中国（广西）自由贸易试验区)
 _ORG_BODY = r"[\u4e00-\u9fff（）()]"
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK_RUNS = re.compile(r"[\u4e00-\u9fff]+")
 _MOJIBAKE = re.compile(r"锟斤拷|烫烫烫|屯屯屯|Ã.|Â.|â€|ï¿½|\ufffd")
 # what every _MOJIBAKE match starts with: a text without any of them has no match (`in` is
 # ~10x faster than the regex scan over a clean notice)
@@ -393,22 +394,32 @@ def _split_orgs(chunk: str) -> list[str] | None:
     A piece that does not end like an org name is glued to the next one: titles and signatures
     wrap lines inside a name (国家税务总局宁夏回族 / 自治区税务局).
     """
-    v = _vocab()
     pieces = [p for p in _ORG_SEP.split(chunk) if p]
     if not pieces:
         return None
     names: list[str] = []
+    i = 0
+    while i < len(pieces):
+        group = _org_group(pieces, i)
+        if group is None:
+            return None
+        names.append(group[0])
+        i = group[1] + 1
+    return _merge_tax_bureau(names)
+
+
+def _org_group(pieces: list[str], i: int) -> tuple[str, int] | None:
+    """The org name glued from ``pieces[i]`` on (up to the first piece where it ends like one),
+    and the index of its last piece; None when the glue fails or the pieces run out."""
+    v = _vocab()
     pending = ""
-    for piece in pieces:
+    for k in range(i, len(pieces)):
         if pending and not _GLUE_START.match(pending) and not _regions.text_to_region_mentions(pending):
             return None  # 有效 / 单位名称 before a name is page text, not a wrapped name
-        pending += piece
+        pending += pieces[k]
         if pending.endswith(v.org_suffix) and v.org.fullmatch(pending):
-            names.append(pending)
-            pending = ""
-    if pending or not names:
-        return None
-    return _merge_tax_bureau(names)
+            return pending, k
+    return None
 
 
 def _merge_tax_bureau(names: list[str]) -> list[str]:
@@ -423,20 +434,32 @@ def _merge_tax_bureau(names: list[str]) -> list[str]:
 
 
 def _org_tail(prefix: str) -> tuple[list[str], int] | None:
-    """The org names at the end of ``prefix`` (what stands before 关于 in a title), and where they start."""
-    pieces = list(_ORG_PIECE.finditer(prefix))
+    """The org names at the end of ``prefix`` (what stands before 关于 in a title), and where they start.
+
+    That is _split_orgs of the longest chunk of whole pieces at the end that gives names. The
+    chunks are walked from the right, each split as its first name plus the (already known)
+    split of the chunk after that name: the same names as splitting every chunk anew.
+    """
+    found = list(_ORG_PIECE.finditer(prefix))
+    pieces = [m.group() for m in found]
     foreign = _vocab().org_foreign
-    best: tuple[list[str], int] | None = None
+    # names[i]: the names (before _merge_tax_bureau) of the chunk from piece i on, or None
+    names: list[list[str] | None] = [None] * len(pieces) + [[]]
+    best = -1
     for i in range(len(pieces) - 1, -1, -1):
-        if foreign.search(pieces[i].group()):
-            # _split_orgs glues this piece into a name that can never match the org pattern:
-            # every chunk from here or further left is no list of names
+        if foreign.search(pieces[i]):
+            # this piece is glued into a name that can never match the org pattern: every
+            # chunk from here or further left is no list of names
             break
-        chunk = prefix[pieces[i].start():]
-        names = _split_orgs(chunk)
-        if names is not None:
-            best = (names, pieces[i].start())
-    return best
+        group = _org_group(pieces, i)
+        if group is not None:
+            rest = names[group[1] + 1]
+            if rest is not None:
+                names[i] = [group[0], *rest]
+                best = i
+    if best < 0:
+        return None
+    return _merge_tax_bureau(names[best]), found[best].start()  # type: ignore[arg-type]
 
 
 # --- title -----------------------------------------------------------------------------------------
@@ -529,68 +552,77 @@ def _despace(line: str) -> str:
     """关 于 做 好 … 的 通 知 (a letter-spaced PDF heading) → 关于做好…的通知; other lines as they are."""
     if " " not in line:  # nothing spaced (and the counting below is the cost)
         return line
-    cjk = len(_HAS_CJK.findall(line))
-    if cjk >= 4 and len(_SPACED.findall(line)) >= 0.6 * (cjk - 1):
+    cjk = len(line) - len(_CJK_RUNS.sub("", line))  # how many CJK chars (no list of them)
+    # each spaced pair needs a space of its own: with too few spaces there is no need to count
+    if cjk >= 4 and line.count(" ") >= 0.6 * (cjk - 1) and len(_SPACED.findall(line)) >= 0.6 * (cjk - 1):
         return _SPACED.sub("", line)
     return line
 
 
-def _body_titles(lines: _Lines, skip: set[int], limit: int) -> list[_Title]:
+def _noise_lines(text: str, lines: _Lines, count: int) -> set[int]:
+    """The indexes of the first ``count`` lines that hold a site-furniture word (one scan).
+
+    A line holds one iff a scan of the text finds a match in it: the words hold no newline and
+    start and end with a non-space char (they are stripped), so no match leaves its line.
+    """
+    if count <= 0:
+        return set()
+    starts = lines.starts
+    return {bisect.bisect_right(starts, m.start()) - 1
+            for m in _vocab().noise.finditer(text, 0, lines.ends[count - 1])}
+
+
+def _body_titles(text: str, lines: _Lines, skip: set[int], limit: int) -> list[_Title]:
     """Title candidates among the first lines; up to five short lines are joined (issuer lines
     above a title wrapped over several lines, as red-head documents and PDFs print them)."""
     v = _vocab()
     out: list[_Title] = []
     starts, ends, texts = lines.starts, lines.ends, lines.texts
-    usable: list[int] = []
-    for i, start in enumerate(starts):
-        if start >= limit:
-            break  # starts increase
-        t = texts[i]
-        if t and i not in skip and not v.noise.search(t) and not _ONLY_FILLER.fullmatch(t):
-            usable.append(i)
-    # per usable line, computed once (a line takes part in up to five groups): its de-spaced
-    # text, whether it has 关于, and whether it may stand inside a wrapped title
-    spaced: dict[int, str] = {}
+    count = bisect.bisect_left(starts, limit)  # the lines starting before the limit
+    noise = _noise_lines(text, lines, count)
+    # (a stripped line that is all filler starts with ? or ？)
+    usable = [i for i in range(count) if texts[i] and i not in skip and i not in noise
+              and not (texts[i][0] in "?？" and _ONLY_FILLER.fullmatch(texts[i]))]
+    # per usable line, computed once (a line takes part in up to five groups)
+    line_texts = [texts[i] for i in usable]
+    # de-spaced only when used (counting the spacing of a long line was a cost); de-spacing
+    # only removes single spaces between CJK chars, so only a line with 关 于 gains a 关于
+    spaced: list[str | None] = [None] * len(usable)
 
     def despaced(k: int) -> str:
-        if k not in spaced:
-            spaced[k] = _despace(texts[usable[k]])
-        return spaced[k]
+        d = spaced[k]
+        if d is None:
+            d = spaced[k] = _despace(line_texts[k])
+        return d
 
-    # de-spacing only removes single spaces between CJK chars: without 关于 or 关 于 in the
-    # line it has no 关于 either (and counting the spacing of a long line was a cost)
-    about = ["关于" in despaced(k) if ("关于" in texts[i] or "关 于" in texts[i]) else False
-             for k, i in enumerate(usable)]
-    short: dict[int, bool] = {}
-
-    def is_short(k: int) -> bool:
-        if k not in short:
-            t = texts[usable[k]]
-            short[k] = len(t) <= 60 and "|" not in t and not _SENTENCE_PUNCT.search(t)
-        return short[k]
-
+    about = ["关于" in t or ("关 于" in t and "关于" in despaced(k)) for k, t in enumerate(line_texts)]
+    # a line that may stand in a wrapped title: short, no sentence punctuation, no table cell
+    short = [len(t) <= 60 and "|" not in t and not _SENTENCE_PUNCT.search(t) for t in line_texts]
+    # _title_from_string finds nothing in a string without 关于 that does not end like a
+    # title (the last char of a string = the last char of its last line): tested first, so
+    # that the strings are only joined and parsed when they can give a title
     last_chars = v.title_last_chars
+    ends_ok = [t[-1] in last_chars for t in line_texts]
+    n = len(usable)
     taken_until = -1
     for pos, i in enumerate(usable):
         if starts[i] < taken_until:
             continue
-        # _title_from_string finds nothing in a string without 关于 that does not end like a
-        # title: tested here first so that the joined strings are only built when they can matter
-        found = (_title_from_string(despaced(pos), starts[i], ends[i], "body")
-                 if about[pos] or texts[i][-1] in last_chars else None)
+        found = _title_from_string(despaced(pos), starts[i], ends[i], "body") if about[pos] or ends_ok[pos] else None
         # a wrapped title: join with the next short lines when that gives a (longer) title
-        has_about = about[pos]
-        for k in (range(pos + 1, min(pos + 5, len(usable))) if is_short(pos) else ()):
-            if not is_short(k):
-                break
-            has_about = has_about or about[k]
-            if not has_about and texts[usable[k]][-1] not in last_chars:
-                continue  # the group joined so far (ending with line k) can be no title
-            joined = " ".join(map(despaced, range(pos, k + 1)))
-            cand = _title_from_string(joined, starts[i], ends[usable[k]], "body")
-            if cand is not None and (found is None or len(cand.text) > len(found.text)) and (
-                    found is None or cand.body.startswith(found.body) or found.body in cand.text):
-                found = cand
+        if short[pos]:
+            has_about = about[pos]
+            for k in range(pos + 1, min(pos + 5, n)):
+                if not short[k]:
+                    break
+                has_about = has_about or about[k]
+                if not (has_about or ends_ok[k]):
+                    continue  # the group joined so far (ending with line k) can be no title
+                joined = " ".join(map(despaced, range(pos, k + 1)))
+                cand = _title_from_string(joined, starts[i], ends[usable[k]], "body")
+                if cand is not None and (found is None or len(cand.text) > len(found.text)) and (
+                        found is None or cand.body.startswith(found.body) or found.body in cand.text):
+                    found = cand
         if found is not None:
             out.append(found)
             taken_until = found.end
@@ -614,7 +646,7 @@ def _find_title(parsed: ParsedDocument, meta: dict[str, str], lines: _Lines, met
     the document is flagged ``repost_wrapper``.
     """
     limit = min(max(1500, int(len(text) * 0.4)), 20000)  # a title sits near the top
-    body = _body_titles(lines, meta_lines, limit)
+    body = _body_titles(text, lines, meta_lines, limit)
     wrapper = False
     chosen: _Title | None = None
     meta_title = meta.get("title", "").strip()

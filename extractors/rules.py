@@ -403,7 +403,13 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
         if neg:
             subject = sent.text[: sent.text.find(neg)]
             subject = re.sub(r"(?:在[^,，]{0,20}(?:期外|期内|以外)[^,，]{0,12}的|参保缴费的|的)\s*[,，]?\s*$", "", subject)
-            pending_exempt.append((sent.index, phrase_to_groups(subject)))
+            groups = phrase_to_groups(subject)
+            pending_exempt.append((sent.index, groups))
+            # 设置…等待期3个月。新生儿、在校大学生等特殊群体不设等待期: the exemption follows the rule
+            if groups and out and out[-1].kind == "waiting_period" and out[-1].sent_index >= 0 \
+                    and sent.index - out[-1].sent_index <= 3:
+                have = out[-1].conditions.setdefault("exempt", [])
+                have += [g for g in groups if g not in have]
             continue
         variable = _VARIABLE.search(sent.text)
         if variable and not (variable.group("pre") or variable.group("post")):
@@ -509,6 +515,7 @@ def _max_params(mx: re.Match[str]) -> dict[str, Any]:
 
 
 def _applies_phrase(lead: str) -> list[str]:
+    lead = re.sub(r"^\s*[答问]\s*[:：]\s*", "", lead)  # a Q&A notice's 答:
     lead = re.sub(r"^[^,，]*?(?:起|开始)\s*[,，]", "", lead)  # 自2025年起,
     lead = re.sub(r"(?:设置|设立|实行|执行|参保后|固定|的)+\s*$", "", lead.strip(" ,，"))
     lead = re.sub(r"(?:设置|设立|实行|执行|参保后|固定)+\s*$", "", lead.strip(" ,，"))

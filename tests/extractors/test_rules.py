@@ -288,3 +288,41 @@ def test_a_second_amount_needs_its_own_tier_or_year() -> None:
     assert [r.params["amount"] for r in rules] == ["380"]
     rules, _ = _rules("2024年度居民医保个人缴费标准为每人每年400元,其中,学生、儿童每人每年380元。")
     assert sorted((r.conditions["population"], r.params["amount"]) for r in rules) == [("all", "400"), ("学生、儿童", "380")]
+
+
+def test_an_exemption_stated_after_the_waiting_period_joins_it() -> None:
+    rules, _ = _rules("未在集中参保缴费期内参保的人员,设置参保后待遇等待期,等待期为3个月。"
+                      "新生儿、在校大学生、退役军人等特殊群体不设等待期。")
+    [wait] = _of(rules, "waiting_period")
+    assert wait.conditions["exempt"] == ["新生儿", "在校大学生", "退役军人"]
+
+
+def test_a_qa_answer_keeps_who_the_waiting_period_applies_to() -> None:
+    rules, _ = _rules("问:什么是待遇等待期?\n答:未在集中征缴期内参保或未连续参保的,设置3个月待遇等待期。")
+    [wait] = _of(rules, "waiting_period")
+    assert wait.conditions["applies_to"] == ["未在集中征缴期内参保", "未连续参保的"]
+
+
+def test_a_second_years_amount_after_the_first_is_its_own_rule() -> None:
+    rules, _ = _rules("个人缴费标准分两年调整到位:2026年度为每人每年420元,2027年度为每人每年440元。", year=2026)
+    assert [(r.policy_year, r.params["amount"]) for r in _of(rules, "personal_contribution")] == [
+        (2026, "420"), (2027, "440")]
+
+
+def test_extended_window_from_the_end_of_the_concentrated_one() -> None:
+    rules, _ = _rules("2024年度居民医保集中征缴期为2023年10月8日至2023年12月31日。\n"
+                      "集中征缴期结束后至2024年3月31日为补充缴费期,在补充缴费期内缴费的,自缴费次月起享受待遇。")
+    windows = [(r.params["start"], r.params["end"], r.conditions.get("phase")) for r in _of(rules, "enrollment_period")]
+    assert windows == [("2023-10-08", "2023-12-31", "concentrated"), ("2024-01-01", "2024-03-31", "extended")]
+
+
+def test_a_window_whose_label_follows_it() -> None:
+    rules, _ = _rules("2024年9月1日—2024年12月31日为2025年度集中参保缴费期。", year=2025)
+    [window] = _of(rules, "enrollment_period")
+    assert (window.policy_year, window.params, window.conditions) == (
+        2025, {"start": "2024-09-01", "end": "2024-12-31"}, {"phase": "concentrated"})
+
+
+def test_observation_period_is_a_waiting_period() -> None:
+    rules, _ = _rules("中途参保人员缴费后设置3个月观察期,观察期满后方可享受居民医保待遇。", year=2026)
+    assert [(r.params["amount"], r.params["unit"]) for r in _of(rules, "waiting_period")] == [(3, "month")]

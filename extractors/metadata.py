@@ -80,6 +80,11 @@ class _Vocab:
     repost: re.Pattern[str]
 
 
+def _first_chars(words: tuple[str, ...] | list[str]) -> str:
+    """A character class of the first chars of ``words``."""
+    return "[" + "".join(re.escape(c) for c in sorted({w[0] for w in words})) + "]"
+
+
 @lru_cache(maxsize=1)
 def _vocab() -> _Vocab:
     roles: dict[str, str] = {}
@@ -92,9 +97,12 @@ def _vocab() -> _Vocab:
     # what may follow a title: nothing, a space, a bracketed note ((征求意见稿)), a separator
     after = r"(?=$|[\s(（\[【|｜_，,:：]|——)"
     title_end = re.compile(rf"(?:{end_alt}){after}")
-    title_about = re.compile(rf"关于[^。；;\n]{{2,160}}?的?(?:{end_alt}){after}")
+    # (?=[first chars]) before an alternation: the lazy run tries the alternation after each
+    # char, and re tried all 40 branches there; the look-ahead (implied by the alternation,
+    # so the matches are the same) turns most of those tries into one char test
+    title_about = re.compile(rf"关于[^。；;\n]{{2,160}}?的?(?={_first_chars(endings)})(?:{end_alt}){after}")
     suffixes = tuple(sorted(_data_lines("meta_org_suffixes.txt"), key=len, reverse=True))
-    org = re.compile(rf"{_ORG_BODY}{{1,40}}?(?:{'|'.join(map(re.escape, suffixes))})")
+    org = re.compile(rf"{_ORG_BODY}{{1,40}}?(?={_first_chars(suffixes)})(?:{'|'.join(map(re.escape, suffixes))})")
     suffix_chars = "".join(sorted({c for s in suffixes for c in s}))
     org_foreign = re.compile(rf"[^\u4e00-\u9fff（）(){re.escape(suffix_chars)}]")
     cues: dict[str, re.Pattern[str]] = {}
@@ -142,7 +150,8 @@ class _Work:
 def _norm_to_work(norm: Normalised) -> _Work:
     # The normaliser already converts to simplified and drops pinyin glue and `?` runs; this
     # module only redoes it when the text plainly did not go through those steps.
-    if not (any(u in norm.text for u in _UNNORMALISED) or _PINYIN_GLUE.search(norm.text)):
+    t = norm.text
+    if not ("??" in t or "\ufffd" in t or "\u3000" in t or "\xa0" in t or _PINYIN_GLUE.search(t)):  # _UNNORMALISED
         return _Work(norm.text, norm.offsets)
     src = _t2s(norm.text).translate(_FULLWIDTH)
     keep: list[int] = []
@@ -368,8 +377,8 @@ _CITING = re.compile(r"根据|按照|依据|参照|执行|见|转发|印发")
 
 def _fact_docnos(facts: list[Fact], work: _Work) -> list[_DocNo]:
     out: list[_DocNo] = []
-    for f in facts:
-        if f.type != "DOC_NO" or not f.value or not f.value.get("canonical"):
+    for f in [f for f in facts if f.type == "DOC_NO"]:  # (a comprehension: most facts are not)
+        if not f.value or not f.value.get("canonical"):
             continue
         if {"incomplete", "corrupt"} & set(f.flags) or not f.value.get("year"):
             continue
@@ -842,6 +851,23 @@ def _children(code: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _two_char_children() -> dict[str, dict[str, str]]:
+    """City code → {two-char name of a child (as _children lists them) → the last child with it}."""
+    out: dict[str, dict[str, str]] = {}
+    for code in _regions._tables().children:
+        if _level(code) != "city":
+            continue
+        named: dict[str, str] = {}
+        for child in _children(code):
+            child_name = _regions.code_to_division(child).name
+            if len(child_name) == 2:
+                named[child_name] = child  # the last one wins, as in a walk over all of them
+        if named:
+            out[code] = named
+    return out
+
+
 def _descend(scores: Counter[str], target: str | None, start: str | None = None) -> str | None:
     """Walk from the best province down while one child clearly dominates its siblings.
 
@@ -917,10 +943,9 @@ def _issuer_region(name: str, scores: Callable[[], Counter[str]]) -> tuple[str |
         if _level(code) == "city":
             # a two-character county right after its city (阳泉市城区, 阳泉市郊区, 阳泉市盂县):
             # too common as a word to be scanned for alone, safe right after its city
-            for child in _children(code):
-                child_name = _regions.code_to_division(child).name
-                if len(child_name) == 2 and name.startswith(child_name, m.end):
-                    best = child
+            child = _two_char_children().get(code, {}).get(name[m.end: m.end + 2])
+            if child is not None:
+                best = child
     if best is not None:
         return best, None
     stripped = re.sub(r"^国家税务总局", "", name)
@@ -1140,9 +1165,8 @@ def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fac
         return cache[0]
 
     # --- document numbers
-    fact_nos = _fact_docnos(facts, work)
-    have_docno_facts = any(f.type == "DOC_NO" for f in facts)
-    all_nos = fact_nos if (have_docno_facts or facts) else _docnos(text)
+    # (facts given: their DOC_NOs, even none; no facts at all: the text's own scan)
+    all_nos = _fact_docnos(facts, work) if facts else _docnos(text)
     doc_number: str | None = None
     doc_number_repaired = False
     meta_no = meta.get("doc_number", "").strip()

@@ -30,6 +30,9 @@ class _Cand:
     order: int = 0
     also: list[tuple[int, int]] = field(default_factory=list)
     sent_index: int = -1  # the sentence a waiting period was read from (a variable part may follow)
+    # a benefit start's payment condition named by reference, resolved against the notice's
+    # windows: ("phase", "concentrated") for 在集中缴费期内缴费的, ("before"|"after", ISO date)
+    ref: tuple[str, str] | None = None
 
 
 @dataclass

@@ -199,7 +199,7 @@ def _paid_condition(sent: Sentence, lo: int, hi: int) -> dict[str, Any]:
         tail = sent.between(v.end, v.end + 14)
         if v.type == "DATE" and re.match(r"^\s*(?:前|以前|之前)", tail):
             out["paid_before"] = v.value["date"]
-        elif v.type == "DATE_RANGE" and re.match(r"^\s*(?:期间|内)?\s*(?:参保|缴费|缴纳|完成)", tail):
+        elif v.type == "DATE_RANGE" and re.match(r"^\s*(?:期间|内)?\s*(?:参保|缴费|缴纳|完成|补缴)", tail):
             out["paid_between"] = [v.value["start"], v.value["end"]]
     return out
 
@@ -402,6 +402,9 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
         neg = _has_any(sent.text, negation)
         if neg:
             subject = sent.text[: sent.text.find(neg)]
+            # 退役军人、新就业大学生等特殊群体在规定时限内参保的 / 新生儿在出生后90日内参保缴费的,…:
+            # the groups end where their condition (在…内/前/后…的) starts
+            subject = re.sub(r"(?<=[\u4e00-\u9fff]{2})在[^,，、]{0,24}?(?:内|前|后)[^,，、]{0,10}的.*$", "", subject)
             subject = re.sub(r"(?:在[^,，]{0,20}(?:期外|期内|以外)[^,，]{0,12}的|参保缴费的|的)\s*[,，]?\s*$", "", subject)
             groups = phrase_to_groups(subject)
             pending_exempt.append((sent.index, groups))
@@ -771,11 +774,62 @@ def _benefit_start_rules(ctx: _Ctx) -> list[_Cand]:
         if enrollee:
             cond["enrollee"] = enrollee
         cond.update({k: v for k, v in _paid_condition(sent, sent.start, pos).items() if k == "paid_between"})
-        out.append(_Cand("benefit_start", year, {"from": frm}, cond, _evidence_span(sent, sent.start, sent.start + m.end()),
-                         _base_conf(ysrc) - 0.1, [], order=pos))
+        cand = _Cand("benefit_start", year, {"from": frm}, cond, _evidence_span(sent, sent.start, sent.start + m.end()),
+                     _base_conf(ysrc) - 0.1, [], order=pos)
+        if "paid_between" not in cond:
+            cand.ref = _payment_ref(sent, pos)
+        out.append(cand)
     return out
 
 
+_BEFORE = re.compile(r"^\s*(?:前|以前|之前)")
+_AFTER = re.compile(r"^\s*(?:以后|之后|后)")
+_WITHIN = re.compile(r"^\s*(?:内|期间|以内)")
+
+
+def _payment_ref(sent: Sentence, pos: int) -> tuple[str, str] | None:
+    """The window a benefit start's payment condition names instead of dating it: 在集中缴费期内
+    缴费的 (that phase's window), 在12月31日前缴费的 / 1月1日以后缴费的 (the part of the window
+    containing the date before or after it)."""
+    for t in reversed(sent.triggers):
+        if t.label == "ENROLL" and t.attrs.get("phase") and t.end <= pos and _WITHIN.match(sent.between(t.end, t.end + 3)):
+            if re.search(r"[未不非]", sent.between(t.start - 4, t.start)):
+                return None  # 未能在集中缴费期内缴费的: paid outside that window, not inside it
+            return ("phase", t.attrs["phase"])
+    for v in reversed(sent.values):
+        if v.type != "DATE" or v.end > pos or not v.trusted or not v.value:
+            continue
+        tail = sent.between(v.end, v.end + 4)
+        if _BEFORE.match(tail):
+            return ("before", v.value["date"])
+        if _AFTER.match(tail):
+            return ("after", v.value["date"])
+    return None
+
+
+def _resolve_payment_refs(cands: list[_Cand]) -> None:
+    """paid_between for the benefit starts that name a window or a date inside one."""
+    windows = [c for c in cands if c.kind == "enrollment_period" and c.params.get("start") and c.params.get("end")
+               and c.confidence >= 0]
+    for c in cands:
+        if c.kind != "benefit_start" or c.ref is None or "paid_between" in c.conditions:
+            continue
+        how, what = c.ref
+        if how == "phase":
+            found = [w for w in windows if w.conditions.get("phase") == what]
+        else:
+            found = [w for w in windows if w.params["start"] <= what <= w.params["end"]]
+        found.sort(key=lambda w: (w.year != c.year, w.order))
+        if not found:
+            continue
+        w = found[0]
+        c.conditions["paid_between"] = {"phase": [w.params["start"], w.params["end"]],
+                                        "before": [w.params["start"], what],
+                                        "after": [what, w.params["end"]]}[how]
+
+
+_COVERAGE_PLACE = re.compile(r"^(?:全[省市县区镇乡旗州盟]|全国)")
+_COVERAGE_SCHEME = re.compile(r"(?:城乡)?(?:居民)?(?:基本)?(?:医保|医疗保险)$")
 _TARGET = re.compile(r"确保|力争|达到|稳定在|保持|不低于|以上|目标|巩固|提高到|提升到|实现|争取|做到|要|应")
 _STATISTIC = re.compile(r"截至|截止|目前|已达|较上年|同比|比上年|上年度|去年|全年参保")
 
@@ -805,10 +859,17 @@ def _coverage_rules(ctx: _Ctx) -> list[_Cand]:
             gap = sent.between(owner.end, v.start) if owner else ""
             tail = sent.between(v.end, v.end + 4)
             lead = sent.between(sent.start, owner.start if owner else v.start)
+            # the groups of a second target in one sentence follow the first one's value
+            # (户籍人口参保率稳定在95%以上,脱贫人口、低保对象参保率达到100%)
+            lead_from = max((p.end for p in pcts if p.end <= (owner.start if owner else v.start)), default=sent.start)
             bound = "min" if (_has_any(gap, min_words) or tail.startswith(("以上", "及以上")) or
                               (direct and re.search(r"确保|实现|力争|达到", lead))) else "exact"
             m = list(re.finditer(r"确保|力争|推动|实现|保持|做到|其中|要", lead))
             phrase = lead[m[-1].end() :] if m else lead.split("，")[-1].split(",")[-1]
+            if lead_from > sent.start:
+                phrase = re.sub(r"^\s*(?:及)?以上\s*", "", sent.between(lead_from, owner.start if owner else v.start))
+            # 全县户籍人口基本医保参保率: the group without the place and the scheme's name
+            phrase = _COVERAGE_SCHEME.sub("", _COVERAGE_PLACE.sub("", phrase.strip(" ,，")))
             groups = [g for g in phrase_to_groups(phrase) if not re.search(r"居民医保|基本医疗保险|医疗保险", g)]
             year, ysrc = _year_for(ctx, sent, v.start)
             cond = {"groups": groups} if groups else {}
@@ -967,6 +1028,7 @@ def facts_to_rules(document: NoticeDocument, norm: Normalised, doc: Any, facts: 
         cands += build(ctx)
     rules = []
     cands = [c for c in cands if c.confidence >= 0]
+    _resolve_payment_refs(cands)
     for c in sorted(_merge(cands), key=lambda c: c.order):
         flags = list(dict.fromkeys(c.flags))
         flags += [f for f in rule_to_sanity_flags(c.kind, c.year, c.params, document.published, c.conditions)

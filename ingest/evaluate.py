@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -72,6 +73,12 @@ DOCUMENT_FIELDS = (
     "flags",
 )
 
+# Conditions of a matched rule, scored key by key where the gold rule states them: lists of
+# group words as sets of normalised words (notices word one group in several ways: 在校大学生等
+# 特殊群体 / 在校大学生), scalars as equal values.
+CONDITION_LISTS = ("groups", "applies_to", "exempt")
+_GROUP_NOISE = re.compile(r"\s+|^(?:经|对于|对|其中)|(?:等特殊群体|等特殊人群|等困难群体|等困难人员|等人员|等群体|等人群|等对象|等)$")
+
 # (group, metric) pairs that floors may be set on.
 FLOOR_METRICS = (
     "facts_f1",
@@ -83,6 +90,7 @@ FLOOR_METRICS = (
     "document_accuracy",
     "must_flag_accuracy",
     "not_facts_accuracy",
+    "conditions_accuracy",
 )
 
 
@@ -134,6 +142,7 @@ class DocScores:
     fields_ok: dict[str, bool] = field(default_factory=dict)
     must_flag: dict[str, bool] = field(default_factory=dict)
     not_facts: dict[str, bool] = field(default_factory=dict)
+    conditions: dict[str, list[bool]] = field(default_factory=dict)  # condition key → one bool per matched rule
     misses: dict[str, list[Any]] = field(default_factory=dict)
     error: str | None = None
 
@@ -155,7 +164,10 @@ class EvalReport:
         by_kind: dict[str, Counts] = defaultdict(Counts)
         fields: dict[str, list[bool]] = defaultdict(list)
         must, notf = [], []
+        conds: dict[str, list[bool]] = defaultdict(list)
         for d in docs:
+            for key, oks in d.conditions.items():
+                conds[key] += oks
             facts.add(d.facts)
             rules.add(d.rules)
             for kind, c in d.rules_by_kind.items():
@@ -177,6 +189,11 @@ class EvalReport:
             },
             "must_flag": {"accuracy": round(_ratio(must), 4), "n": len(must)},
             "not_facts": {"accuracy": round(_ratio(notf), 4), "n": len(notf)},
+            "conditions": {
+                "accuracy": round(_ratio([ok for oks in conds.values() for ok in oks]), 4),
+                "n": sum(len(oks) for oks in conds.values()),
+                "keys": {k: round(_ratio(v), 4) for k, v in sorted(conds.items())},
+            },
         }
 
     def metric(self, group: str, metric: str) -> float:
@@ -191,6 +208,7 @@ class EvalReport:
             "document_accuracy": s["document"]["accuracy"],
             "must_flag_accuracy": s["must_flag"]["accuracy"],
             "not_facts_accuracy": s["not_facts"]["accuracy"],
+            "conditions_accuracy": s["conditions"]["accuracy"],
         }
         return float(table[metric])
 
@@ -211,6 +229,7 @@ class EvalReport:
                     "fields_ok": d.fields_ok,
                     "must_flag": d.must_flag,
                     "not_facts": d.not_facts,
+                    "conditions": d.conditions,
                     "misses": d.misses,
                 }
                 for d in self.docs
@@ -320,6 +339,7 @@ def _score_rules(ex: Extraction, gold: dict[str, Any], ds: DocScores) -> None:
             used.add(match)
             if not g.get("optional"):
                 by_kind[g["kind"]].tp += 1
+                _score_conditions(preds[match], g, ds)
         elif not g.get("optional"):
             by_kind[g["kind"]].fn += 1
             missing.append(_rule_label(g))
@@ -335,6 +355,28 @@ def _score_rules(ex: Extraction, gold: dict[str, Any], ds: DocScores) -> None:
     ds.rules = total
     ds.misses["rules_missing"] = missing
     ds.misses["rules_extra"] = extra
+
+
+def _group_words(words: Any) -> set[str]:
+    return {_GROUP_NOISE.sub("", str(w)) for w in (words or [])} - {""}
+
+
+def _score_conditions(pred: dict[str, Any], gold: dict[str, Any], ds: DocScores) -> None:
+    """Each condition the gold rule states, compared with the matched prediction's."""
+    have = pred.get("conditions") or {}
+    for key, want in (gold.get("conditions") or {}).items():
+        got = have.get(key)
+        if key in CONDITION_LISTS:
+            ok = _group_words(got) == _group_words(want)
+        elif isinstance(want, list):
+            ok = [_canon_scalar(x) for x in (got or [])] == [_canon_scalar(x) for x in want]
+        else:
+            ok = _canon_str(_canon_scalar(got)) == _canon_str(_canon_scalar(want))
+        ds.conditions.setdefault(key, []).append(ok)
+        if not ok:
+            ds.misses.setdefault("conditions_wrong", []).append(
+                f"{_rule_label(gold)} {key}: want {json.dumps(want, ensure_ascii=False)}, "
+                f"got {json.dumps(got, ensure_ascii=False)}")
 
 
 def _score_document(ex: Extraction, gold_doc: dict[str, Any], ds: DocScores) -> None:

@@ -37,6 +37,9 @@ def _table(report: EvalReport) -> str:
             )
     lines.append("")
     lines.append("document fields (all): " + ", ".join(f"{k} {v:.2f}" for k, v in s["document"]["fields"].items()))
+    c = s["conditions"]
+    lines.append(f"conditions of matched rules (all): {c['accuracy']:.3f} over {c['n']} gold conditions; "
+                 + ", ".join(f"{k} {v:.2f}" for k, v in c["keys"].items()))
     for d in report.docs:
         if d.error:
             lines.append(f"error: {d.error}")

@@ -89,6 +89,29 @@ def test_wrong_values_lookalikes_and_unflagged_repairs_are_counted():
     assert ds.not_facts["宁ICP备0900464号-5"] is False
 
 
+def test_conditions_of_matched_rules_are_scored_key_by_key():
+    gold = dict(GOLD, rules=[
+        {"kind": "personal_contribution", "policy_year": 2024, "params": {"amount": "380"},
+         "conditions": {"scheme": "basic_medical", "population": "学生儿童"}},
+        {"kind": "waiting_period", "policy_year": 2024, "params": {"amount": 3, "unit": "month"},
+         "conditions": {"exempt": ["新生儿", "在校大学生等特殊群体"], "applies_to": ["中途参保人员"]}},
+    ])
+
+    def rule(kind, params, conditions):
+        r = _rule(kind, 2024, params)
+        r.conditions = conditions
+        return r
+
+    ex = Extraction(document=_doc(), facts=[], rules=[
+        rule("personal_contribution", {"amount": "380"}, {"scheme": "basic_medical", "population": "all"}),
+        rule("waiting_period", {"amount": 3, "unit": "month"},
+             {"exempt": ["在校大学生", "新生儿"]}),  # same groups, other order and wording; applies_to missing
+    ])
+    ds = extraction_to_scores(ex, gold, TEXT, DocScores(name="t", group="g", source="x.txt"))
+    assert ds.conditions == {"scheme": [True], "population": [False], "exempt": [True], "applies_to": [False]}
+    assert len(ds.misses["conditions_wrong"]) == 2 and "population" in ds.misses["conditions_wrong"][0]
+
+
 def test_floor_failures_name_group_metric_and_values(tmp_path: Path):
     corpus = tmp_path / "corpus"
     (corpus / "gold").mkdir(parents=True)

@@ -326,3 +326,32 @@ def test_a_window_whose_label_follows_it() -> None:
 def test_observation_period_is_a_waiting_period() -> None:
     rules, _ = _rules("中途参保人员缴费后设置3个月观察期,观察期满后方可享受居民医保待遇。", year=2026)
     assert [(r.params["amount"], r.params["unit"]) for r in _of(rules, "waiting_period")] == [(3, "month")]
+
+
+def test_benefit_start_takes_the_window_it_names_as_paid_between() -> None:
+    rules, _ = _rules("2024年度居民医保集中缴费期为2023年9月1日至2023年12月31日,2024年1月1日至2月29日为延长缴费期。"
+                      "在集中缴费期内缴费的,自2024年1月1日起享受待遇。在延长缴费期内缴费的,自缴费次月起享受待遇。")
+    starts = {r.params["from"]: r.conditions.get("paid_between") for r in _of(rules, "benefit_start")}
+    assert starts == {"policy_year_start": ["2023-09-01", "2023-12-31"],
+                      "next_month_after_payment": ["2024-01-01", "2024-02-29"]}
+
+
+def test_benefit_start_before_or_after_a_date_inside_the_window() -> None:
+    rules, _ = _rules("2022年度居民医保缴费时间为2021年9月1日至次年2月底。在2021年12月31日前缴费的,自2022年1月1日起享受待遇;"
+                      "2022年1月1日以后缴费的,自缴费次月起享受待遇。", year=2022)
+    starts = {r.params["from"]: r.conditions.get("paid_between") for r in _of(rules, "benefit_start")}
+    assert starts == {"policy_year_start": ["2021-09-01", "2021-12-31"],
+                      "next_month_after_payment": ["2022-01-01", "2022-02-28"]}
+
+
+def test_paying_outside_a_named_window_is_not_paying_inside_it() -> None:
+    rules, _ = _rules("2023年度集中缴费期为2022年9月1日至2022年12月31日。"
+                      "未能在集中缴费期内缴费的,可在2023年1月1日至2023年2月28日补缴,补缴后自缴费次月起享受待遇。", year=2023)
+    [start] = _of(rules, "benefit_start")
+    assert start.conditions["paid_between"] == ["2023-01-01", "2023-02-28"]
+
+
+def test_two_coverage_targets_in_one_sentence_keep_their_own_groups() -> None:
+    rules, _ = _rules("各镇要确保全县户籍人口基本医保参保率稳定在95%以上,脱贫人口和监测对象参保率达到100%。")
+    targets = [(r.params["percent"], r.conditions.get("groups")) for r in _of(rules, "coverage_target")]
+    assert targets == [("95", ["户籍人口"]), ("100", ["脱贫人口", "监测对象"])]

@@ -3,6 +3,7 @@
     .venv/bin/python scripts/build_corpus.py            # rebuild every generated notice
     .venv/bin/python scripts/build_corpus.py --check    # exit 1 if a rebuild differs from the committed file
     .venv/bin/python scripts/build_corpus.py --out DIR  # write the rebuilt files to DIR instead
+    .venv/bin/python scripts/build_corpus.py --src corpus/holdout3/src  # another folder's sources (out: its parent)
 
 A source file is UTF-8 text: a header of ``key: value`` lines (keys may repeat), a line ``---``, then
 the notice body, one paragraph per line. Body lines starting with ``|`` form a table (cells split on
@@ -349,18 +350,24 @@ def source_to_bytes(src: Source) -> bytes:
 
 
 def sources(src_dir: Path = SRC_DIR) -> list[Source]:
-    """Every source under corpus/own/src/, sorted by name."""
+    """Every source under ``src_dir`` (default corpus/own/src/), sorted by name."""
     return [path_to_source(p) for p in sorted(src_dir.glob("*.src"))]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare rebuilds with the committed files")
-    parser.add_argument("--out", type=Path, default=OUT_DIR, help="where to write (default corpus/own)")
+    parser.add_argument("--src", type=Path, default=SRC_DIR, help="where the .src files are (default corpus/own/src)")
+    parser.add_argument("--out", type=Path, default=None, help="where to write (default: the --src folder's parent)")
     parser.add_argument("names", nargs="*", help="only these sources (names without .src)")
     args = parser.parse_args(argv)
+    if not args.src.is_dir():
+        print(f"error: --src {args.src} is not a folder; give the folder holding the .src files", file=sys.stderr)
+        return 1
+    if args.out is None:
+        args.out = args.src.resolve().parent
     failed = 0
-    for src in sources():
+    for src in sources(args.src):
         if args.names and src.name not in args.names:
             continue
         try:

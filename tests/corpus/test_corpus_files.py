@@ -258,3 +258,41 @@ def test_big5_html_declares_big5_and_carries_traditional_chrome() -> None:
             raw.decode("utf-8")
         text = raw.decode("big5")
         assert src.one("title") in text and "當前位置" in text
+
+
+# ---------------------------------------------------------------- holdout3 (blind held-out set built from .src)
+
+HOLDOUT3 = CORPUS / "holdout3"
+HOLDOUT3_SOURCES = build_corpus.sources(HOLDOUT3 / "src") if (HOLDOUT3 / "src").is_dir() else []
+
+
+def test_holdout3_sources_build_the_committed_files_byte_identically(tmp_path: Path) -> None:
+    assert HOLDOUT3_SOURCES, "no sources under corpus/holdout3/src"
+    assert build_corpus.main(["--src", str(HOLDOUT3 / "src"), "--out", str(tmp_path)]) == 0
+    for src in HOLDOUT3_SOURCES:
+        rebuilt, committed = tmp_path / src.out_name, HOLDOUT3 / src.out_name
+        assert committed.exists(), f"{committed} not committed; run scripts/build_corpus.py --src corpus/holdout3/src"
+        if rebuilt.read_bytes() == committed.read_bytes():
+            continue
+        assert src.format in ("pdf", "docx"), f"{committed} differs from its rebuild"
+        assert _binary_text(rebuilt) == _binary_text(committed), f"{committed}: text differs from its rebuild"
+
+
+def test_holdout3_check_mode_defaults_out_to_the_src_parent() -> None:
+    # --check without --out compares with corpus/holdout3/, not corpus/own/
+    assert build_corpus.main(["--src", str(HOLDOUT3 / "src"), "--check"]) == 0
+
+
+def test_holdout3_notices_have_gold_and_back() -> None:
+    notices = sorted(p.name.rsplit(".", 1)[0] for p in HOLDOUT3.iterdir() if p.is_file() and p.suffix in SUFFIXES)
+    assert len(notices) == 10 and len(set(notices)) == 10
+    assert notices == sorted(p.stem for p in GOLD.glob("h3_*.json"))
+    formats = {s.format for s in HOLDOUT3_SOURCES}
+    assert {"pdf", "docx", "html-gov"} <= formats
+    for name in notices:
+        assert re.fullmatch(r"h3_\d{2}_[a-z0-9_]+_\d{4}", name), name
+
+
+def test_missing_src_folder_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert build_corpus.main(["--src", str(tmp_path / "nope")]) == 1
+    assert "nope" in capsys.readouterr().err

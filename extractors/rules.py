@@ -520,13 +520,13 @@ def _max_params(mx: re.Match[str]) -> dict[str, Any]:
 def _applies_phrase(lead: str) -> list[str]:
     lead = re.sub(r"^\s*[答问]\s*[:：]\s*", "", lead)  # a Q&A notice's 答:
     lead = re.sub(r"^[^,，]*?(?:起|开始)\s*[,，]", "", lead)  # 自2025年起,
-    lead = re.sub(r"(?:设置|设立|实行|执行|参保后|固定|的)+\s*$", "", lead.strip(" ,，"))
-    lead = re.sub(r"(?:设置|设立|实行|执行|参保后|固定)+\s*$", "", lead.strip(" ,，"))
+    lead = re.sub(r"(?:设置|设立|实行|执行|参保后|固定|有|的)+\s*$", "", lead.strip(" ,，"))
+    lead = re.sub(r"(?:设置|设立|实行|执行|参保后|固定|有)+\s*$", "", lead.strip(" ,，"))
     # the last comma part that names who, not when (自缴费之日起 / 按…标准缴费 are not people)
     parts = [p for p in re.split(r"[,，]", lead) if p.strip() and not re.match(r"^\s*(?:自|从|按|答)", p)]
     if not parts:
         return []
-    phrase = parts[-1]
+    phrase = re.split(r"[:：]", parts[-1])[-1]  # ★特别提醒:集中缴费期结束后再参保的 → after the heading
     # keep only what names people or a situation (…的人员, 未连续参保, 在…期外参保缴费的),
     # not a scheme name left over from the sentence (将居民医保待遇等待期…)
     return [p for p in phrase_to_alternatives(phrase)
@@ -807,6 +807,26 @@ def _payment_ref(sent: Sentence, pos: int) -> tuple[str, str] | None:
     return None
 
 
+def _concentrated_by_default(cands: list[_Cand], text: str) -> None:
+    """The year's window stated without a phase word is the concentrated one when the notice
+    speaks of a concentrated period (集中缴费期结束后再参保的…) or gives an extended window beside it,
+    and names no other concentrated window for that year."""
+    windows = [c for c in cands if c.kind == "enrollment_period"]
+    for c in windows:
+        if c.conditions.get("phase") or not c.params.get("start"):
+            continue
+        same_year = [w for w in windows if w is not c and w.year == c.year]
+        if any(w.conditions.get("phase") == "concentrated" for w in same_year):
+            continue
+        later = [w for w in same_year if w.conditions.get("phase") == "extended" and w.params.get("start")
+                 and w.params["start"] > c.params["start"]]
+        if later or _CONCENTRATED_NAMED.search(text):
+            c.conditions["phase"] = "concentrated"
+
+
+_CONCENTRATED_NAMED = re.compile(r"集中(?:参保)?(?:缴费|征缴|征收|参保)期")
+
+
 def _resolve_payment_refs(cands: list[_Cand]) -> None:
     """paid_between for the benefit starts that name a window or a date inside one."""
     windows = [c for c in cands if c.kind == "enrollment_period" and c.params.get("start") and c.params.get("end")
@@ -1028,6 +1048,7 @@ def facts_to_rules(document: NoticeDocument, norm: Normalised, doc: Any, facts: 
         cands += build(ctx)
     rules = []
     cands = [c for c in cands if c.confidence >= 0]
+    _concentrated_by_default(cands, text)
     _resolve_payment_refs(cands)
     for c in sorted(_merge(cands), key=lambda c: c.order):
         flags = list(dict.fromkeys(c.flags))

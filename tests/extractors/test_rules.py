@@ -355,3 +355,12 @@ def test_two_coverage_targets_in_one_sentence_keep_their_own_groups() -> None:
     rules, _ = _rules("各镇要确保全县户籍人口基本医保参保率稳定在95%以上,脱贫人口和监测对象参保率达到100%。")
     targets = [(r.params["percent"], r.conditions.get("groups")) for r in _of(rules, "coverage_target")]
     assert targets == [("95", ["户籍人口"]), ("100", ["脱贫人口", "监测对象"])]
+
+
+def test_the_years_window_without_a_phase_word_is_the_concentrated_one() -> None:
+    rules, _ = _rules("★缴费时间:2024年9月1日—2024年12月31日\n"
+                      "★特别提醒:集中缴费期结束后再参保的,有3个月等待期,等待期内看病医保不给报销!", year=2025)
+    [window] = _of(rules, "enrollment_period")
+    assert window.conditions == {"phase": "concentrated"}
+    [wait] = _of(rules, "waiting_period")
+    assert wait.conditions["applies_to"] == ["集中缴费期结束后再参保的"]

@@ -101,7 +101,7 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
                 # says for whom or for which year (学生儿童每人每年380元 / 2022年为350元);
                 # 每户最高不超过3000元 is not a second standard
                 between = sent.between(bound_end[owner.start], v.start)
-                if not (phrase_to_tiers(between) or re.search(r"\d{4}\s*年", between)):
+                if not (phrase_to_tiers(between) or re.search(r"\d{4}\s*年", between) or _LAST_YEAR.search(between)):
                     continue
             # another trigger of a different kind between the owner and the amount takes it
             if any(owner.end <= t.start and t.end <= v.start and t.label not in (label, "START") for t in sent.triggers):
@@ -117,6 +117,8 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
                 continue  # a monthly figure is not the yearly contribution
             # the year nearest before the amount: 380元,比2022年度的350元 gives each its own year
             year, ysrc = _year_for(ctx, sent, v.start)
+            if ctx.policy_year is not None and _LAST_YEAR.search(sent.between(v.start - 10, v.start)):
+                year, ysrc = ctx.policy_year - 1, "clause"  # 每人每年400元(去年是380元)
             params: dict[str, Any] = {"amount": v.value["amount"], "currency": "CNY", "per": "person_year"}
             conditions: dict[str, Any] = {}
             flags = list(v.flags)
@@ -154,6 +156,9 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
             out.append(_Cand(kind, year, params, conditions, _evidence_span(sent, owner.start, v.end), conf, flags,
                              order=owner.start))
     return out
+
+
+_LAST_YEAR = re.compile(r"(?:去年|上年度?|上一年度?)\s*(?:是|为)\s*(?:每人每年)?\s*$")
 
 
 def _listed_contributions(ctx: _Ctx) -> list[_Cand]:
@@ -372,11 +377,14 @@ def _benefit_period_rules(ctx: _Ctx) -> list[_Cand]:
 
 _EXAMPLE = re.compile(r"例子|例如|举例|比如|假设|假如|譬如")
 _VARIABLE = re.compile(
-    r"每(?:多|增加)?\s*(?P<pre>中断|断保|断缴|未参保|欠缴|未连续参保)?\s*(?P<y>\d+|[一二两三])\s*年\s*"
+    r"每(?:多|增加)?\s*(?P<pre>中断|断保|断缴|未参保|欠缴|未连续参保|断)?\s*(?P<y>\d+|[一二两三])\s*年\s*"
     r"(?P<post>断保|中断|断缴)?[^。；]{0,30}?"
-    r"(?:增加|延长|加)\s*(?:变动待遇等待期\s*)?(?P<m>\d+|[一二两三])\s*个月"
+    r"(?:增加|延长|多等|加)\s*(?:变动待遇等待期\s*)?(?P<m>\d+|[一二两三])\s*个月"
 )
-_MAX = re.compile(r"(?:最长|最多|合计|累计|总计|总|最高)?\s*不(?:得)?超过\s*(?P<n>\d+|[一二三四五六七八九十两]+)\s*个月|最长\s*(?P<n2>\d+|[一二三四五六七八九十两]+)\s*个月")
+# 断缴时间每增加1年…增加1个月: the broken enrollment is named just before 每
+_BROKEN_BEFORE = re.compile(r"断缴|断保|中断|未连续参保|欠缴")
+_MAX = re.compile(r"(?:最长|最多|合计|累计|总计|总|最高)?\s*不(?:得)?超过\s*(?P<n>\d+|[一二三四五六七八九十两]+)\s*个月"
+                  r"|(?:最长|最多)\s*(?:等待?)?\s*(?P<n2>\d+|[一二三四五六七八九十两]+)\s*个月")
 _DAYS_AFTER = re.compile(r"(?:缴费|参保)(?:之日|次日|后)?\s*起?\s*(?:满)?\s*(?P<n>\d+|[一二三四五六七八九十百]+)\s*(?P<u>日|天|个月)\s*(?:后|以后)\s*(?:开始|方可|才能|即可|可)?\s*享受")
 
 
@@ -395,7 +403,8 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
     for sent in ctx.having("WAIT", "START"):
         if _EXAMPLE.search(sent.text):
             continue  # 举个例子:…待遇等待期为固定等待期3个月加变动等待期2个月 is a worked example
-        trigs = _trig(sent, "WAIT")
+        # 要等3个月才能报销 (a village notice) is a wait; 需要等待3个工作日 is not
+        trigs = [t for t in _trig(sent, "WAIT") if t.text != "要等" or sent.between(t.end, t.end + 1) != "待"]
         days_after = _DAYS_AFTER.search(sent.text) if "享受" in sent.text else None
         if not trigs and not days_after:
             continue
@@ -415,7 +424,8 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
                 have += [g for g in groups if g not in have]
             continue
         variable = _VARIABLE.search(sent.text)
-        if variable and not (variable.group("pre") or variable.group("post")):
+        if variable and not (variable.group("pre") or variable.group("post")) \
+                and not _BROKEN_BEFORE.search(sent.text[max(0, variable.start() - 8) : variable.start()]):
             variable = None  # 每连续参保1年… is an incentive, not a longer wait for broken enrollment
         mx = _MAX.search(sent.text)
         if trigs and _has_any(sent.text, reduction) and not variable:
@@ -487,8 +497,23 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
         cand = _Cand("waiting_period", year, params, cond, _evidence_span(sent, min(owner.start, dur.start), dur.end),
                      _base_conf(ysrc), list(dur.flags), order=dur.start)
         cand.sent_index = sent.index
+        if not variable:
+            _variable_from_next(ctx, sent, cand)
         out.append(cand)
     return out
+
+
+def _variable_from_next(ctx: _Ctx, sent: Sentence, cand: _Cand) -> None:
+    """断缴的,每断一年再多等1个月,最多等6个月: a variable part in a next sentence that names no
+    waiting period itself (a sentence that does is read on its own turn)."""
+    for nxt in ctx.sentences[sent.index + 1 : sent.index + 3]:
+        if any(t.label in ("WAIT", "START") for t in nxt.triggers):
+            return
+        variable = _VARIABLE.search(nxt.text)
+        if variable and (variable.group("pre") or variable.group("post")
+                         or _BROKEN_BEFORE.search(nxt.text[max(0, variable.start() - 8) : variable.start()])):
+            cand.params.update(_variable_params(variable, _MAX.search(nxt.text)))
+            return
 
 
 def _enrollee_of(ctx: _Ctx, sent: Sentence) -> str | None:
@@ -702,13 +727,13 @@ def _newborn_rules(ctx: _Ctx) -> list[_Cand]:
         rest = sent.between(t.start, sent.end)
         full = sent.text
         benefit_from = None
-        if _has_any(rest, birth) or _has_any(full, birth) and "享受" in full:
+        if _has_any(rest, birth) or _has_any(full, birth) and ("享受" in full or "报销" in full):
             benefit_from = "birth"
         elif _has_any(full, reg):
             benefit_from = "registration"
         elif _has_any(full, nxt):
             benefit_from = "next_month_after_payment"
-        if benefit_from is None or "享受" not in full:
+        if benefit_from is None or ("享受" not in full and "报销" not in full):
             continue
         params: dict[str, Any] = {"benefit_from": benefit_from}
         w = _WINDOW.search(full)
@@ -805,6 +830,18 @@ def _payment_ref(sent: Sentence, pos: int) -> tuple[str, str] | None:
         if _AFTER.match(tail):
             return ("after", v.value["date"])
     return None
+
+
+def _drop_fiscal_as_assistance(cands: list[_Cand]) -> list[_Cand]:
+    """国家财政每人还补助700元以上: the fiscal subsidy, not a fixed assistance for nobody."""
+    fiscal = [c for c in cands if c.kind == "fiscal_subsidy"]
+    if not fiscal:
+        return cands
+    def taken(c: _Cand) -> bool:
+        return (c.kind == "assistance" and c.params.get("mode") == "fixed" and not c.conditions.get("groups")
+                and any(f.params.get("amount") == c.params.get("amount") and f.span[0] < c.span[1] and c.span[0] < f.span[1]
+                        for f in fiscal))
+    return [c for c in cands if not taken(c)]
 
 
 def _concentrated_by_default(cands: list[_Cand], text: str) -> None:
@@ -1049,6 +1086,7 @@ def facts_to_rules(document: NoticeDocument, norm: Normalised, doc: Any, facts: 
     rules = []
     cands = [c for c in cands if c.confidence >= 0]
     _concentrated_by_default(cands, text)
+    cands = _drop_fiscal_as_assistance(cands)
     _resolve_payment_refs(cands)
     for c in sorted(_merge(cands), key=lambda c: c.order):
         flags = list(dict.fromkeys(c.flags))

@@ -364,3 +364,37 @@ def test_the_years_window_without_a_phase_word_is_the_concentrated_one() -> None
     assert window.conditions == {"phase": "concentrated"}
     [wait] = _of(rules, "waiting_period")
     assert wait.conditions["applies_to"] == ["集中缴费期结束后再参保的"]
+
+
+def test_a_village_notice_in_plain_words() -> None:
+    rules, _ = _rules("💰交多少:每人每年400元(去年是380元)。国家财政每人还补助700元以上。\n"
+                      "📅什么时候交:2024年9月1日—12月31日,过了这个时间再交就要等!\n"
+                      "⚠️等多久:集中缴费期过后才交的,要等3个月才能报销;断缴的,每断一年再多等1个月,最多等6个月。\n"
+                      "👶新生儿:宝宝出生后90天内给他交上,从出生那天起就能报销。\n"
+                      "2. 低保户:每人补助100元,自己只交300元。", year=2025)
+    assert sorted((r.policy_year, r.params["amount"]) for r in _of(rules, "personal_contribution")) == [
+        (2024, "380"), (2025, "400")]
+    assert [r.params["amount"] for r in _of(rules, "fiscal_subsidy")] == ["700"]
+    [wait] = _of(rules, "waiting_period")
+    assert (wait.params["amount"], wait.params["variable_amount"], wait.params["max_amount"]) == (3, 1, 6)
+    [newborn] = _of(rules, "newborn_enrollment")
+    assert newborn.params == {"window_amount": 90, "window_unit": "day", "benefit_from": "birth"}
+    assistance = [(r.params.get("amount"), r.params.get("net_personal_amount")) for r in _of(rules, "assistance")]
+    assert assistance == [("100", "300")]  # and the 700 of the fiscal subsidy is not an assistance
+
+
+def test_waiting_words_that_are_not_a_waiting_period() -> None:
+    rules, _ = _rules("参保登记后需要等待3个工作日完成信息核验。")
+    assert _of(rules, "waiting_period") == []
+
+
+def test_variable_part_named_before_every() -> None:
+    rules, _ = _rules("上一年度断缴的人员,设置3个月固定等待期;断缴时间每增加1年,在固定等待期基础上增加1个月变动等待期,"
+                      "等待期最长不超过6个月。", year=2026)
+    [wait] = _of(rules, "waiting_period")
+    assert (wait.params["amount"], wait.params.get("variable_amount"), wait.params.get("max_amount")) == (3, 1, 6)
+
+
+def test_amount_before_its_verb() -> None:
+    rules, _ = _rules("2022年度居民医保费按每人每年320元缴纳。", year=2022)
+    assert [r.params["amount"] for r in _of(rules, "personal_contribution")] == ["320"]

@@ -76,6 +76,11 @@ def _year_for(ctx: _Ctx, sent: Sentence, pos: int) -> tuple[int | None, str]:
     before = [(s, y) for s, e, y in sent.years
               if e <= pos and (py is None or abs(y - py) <= 1 or (pos - e <= 6 and abs(y - py) <= 5))]
     if before:
+        # 在过渡期内(2024年至2025年)…: a span of years governs from its first year
+        years = [(s, e, y) for s, e, y in sent.years if e <= pos]
+        if len(years) >= 2 and years[-1][0] == before[-1][0] and \
+                re.match(r"^\s*(?:度)?\s*(?:至|到|-|—|－|~|～)\s*$", sent.between(years[-2][1], years[-1][0])):
+            return years[-2][2], "clause"
         return before[-1][1], "clause"
     nearest = [(e, y) for s, e, y in sent.years if e <= pos]
     if py is not None and nearest:

@@ -398,3 +398,9 @@ def test_variable_part_named_before_every() -> None:
 def test_amount_before_its_verb() -> None:
     rules, _ = _rules("2022年度居民医保费按每人每年320元缴纳。", year=2022)
     assert [r.params["amount"] for r in _of(rules, "personal_contribution")] == ["320"]
+
+
+def test_a_span_of_years_governs_from_its_first_year() -> None:
+    rules, _ = _rules("在过渡期内(2024年至2025年),对脱贫不稳定人口按每人每年100元给予定额资助,个人缴纳300元。", year=2024)
+    [assist] = _of(rules, "assistance")
+    assert (assist.policy_year, assist.params["amount"], assist.params["net_personal_amount"]) == (2024, "100", "300")

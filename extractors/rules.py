@@ -473,6 +473,7 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
             if out and out[-1].sent_index >= 0 and sent.index - out[-1].sent_index <= 3:
                 if variable:
                     out[-1].params.update(_variable_params(variable, mx))
+                    _join_variable_subject(out[-1], sent.text[: variable.start()])
                 elif mx and "variable_amount" in out[-1].params:
                     out[-1].params.update(_max_params(mx))
             continue
@@ -503,6 +504,17 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
     return out
 
 
+def _join_variable_subject(cand: _Cand, subject: str) -> None:
+    """对断缴人员,每断缴1年…: who the variable part is for is also who the waiting period applies to."""
+    subject = re.sub(r"^\s*(?:其中|对于|对)\s*[,，]?", "", subject)
+    subject = re.sub(r"[,，]?\s*(?:断缴时间|中断时间)?\s*$", "", subject)
+    have = cand.conditions.get("applies_to", [])
+    # 未连续参保的 again after 未连续参保的人员 names nobody new
+    new = [p for p in _applies_phrase(subject) if not any(p.rstrip("的") in h or h in p for h in have)]
+    if new:
+        cand.conditions["applies_to"] = have + new
+
+
 def _variable_from_next(ctx: _Ctx, sent: Sentence, cand: _Cand) -> None:
     """断缴的,每断一年再多等1个月,最多等6个月: a variable part in a next sentence that names no
     waiting period itself (a sentence that does is read on its own turn)."""
@@ -513,6 +525,7 @@ def _variable_from_next(ctx: _Ctx, sent: Sentence, cand: _Cand) -> None:
         if variable and (variable.group("pre") or variable.group("post")
                          or _BROKEN_BEFORE.search(nxt.text[max(0, variable.start() - 8) : variable.start()])):
             cand.params.update(_variable_params(variable, _MAX.search(nxt.text)))
+            _join_variable_subject(cand, nxt.text[: variable.start()])
             return
 
 
@@ -551,7 +564,12 @@ def _applies_phrase(lead: str) -> list[str]:
     parts = [p for p in re.split(r"[,，]", lead) if p.strip() and not re.match(r"^\s*(?:自|从|按|答)", p)]
     if not parts:
         return []
-    phrase = re.split(r"[:：]", parts[-1])[-1]  # ★特别提醒:集中缴费期结束后再参保的 → after the heading
+    phrase = parts[-1]
+    while len(parts) > 1 and re.match(r"^\s*或", phrase):  # A,或B的人员: both alternatives
+        parts.pop()
+        phrase = parts[-1] + phrase
+    phrase = re.split(r"[:：]", phrase)[-1]  # ★特别提醒:集中缴费期结束后再参保的 → after the heading
+    phrase = re.sub(r"(?:缴费后|参保后)$", "", phrase.strip())
     # keep only what names people or a situation (…的人员, 未连续参保, 在…期外参保缴费的),
     # not a scheme name left over from the sentence (将居民医保待遇等待期…)
     return [p for p in phrase_to_alternatives(phrase)
@@ -631,7 +649,7 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
             if st["mode"] == "fixed_amount":
                 target = next((r for r in reversed(rules) if r["mode"] == "fixed"), None)
                 if target is None:
-                    groups = phrase_to_groups(_group_phrase(sent.between(group_from, st["pos"])))
+                    groups = _assist_groups(sent.between(group_from, st["pos"]))
                     target = {"mode": "fixed", "pos": st["pos"], "end": st["end"], "groups": groups, "flags": []}
                     rules.append(target)
                 if not st["trusted"]:
@@ -650,7 +668,7 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
                     target["end"] = max(target["end"], st["end"])
                 continue
             phrase = sent.between(group_from, st["pos"])
-            groups = phrase_to_groups(_group_phrase(phrase))
+            groups = _assist_groups(phrase)
             if re.search(r"上述|前述|以上(?:困难|人员|对象|群体)", phrase):
                 groups = _listed_groups(ctx, sent) or groups  # 上述困难人员…: the groups listed just before
             same = next((r for r in rules if r["mode"] == st["mode"] and r.get("percent") == st.get("percent")), None)
@@ -688,6 +706,17 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
             out.append(_Cand("assistance", year, params, cond, _evidence_span(sent, r["pos"], r["end"]), conf,
                              list(r.get("flags", [])), order=r["pos"]))
     return out
+
+
+def _assist_groups(phrase: str) -> list[str]:
+    """The groups before an assistance statement; in a list item (低保户:每人补助100元) the
+    groups are the item's head, before its colon."""
+    groups = phrase_to_groups(_group_phrase(phrase))
+    if not groups:
+        parts = re.split(r"[:：]", phrase)
+        if len(parts) >= 2:
+            groups = phrase_to_groups(_group_phrase(parts[-2]))
+    return groups
 
 
 def _group_phrase(phrase: str) -> str:
@@ -926,7 +955,8 @@ def _coverage_rules(ctx: _Ctx) -> list[_Cand]:
             if lead_from > sent.start:
                 phrase = re.sub(r"^\s*(?:及)?以上\s*", "", sent.between(lead_from, owner.start if owner else v.start))
             # 全县户籍人口基本医保参保率: the group without the place and the scheme's name
-            phrase = _COVERAGE_SCHEME.sub("", _COVERAGE_PLACE.sub("", phrase.strip(" ,，")))
+            phrase = re.sub(r"^\s*[答问]\s*[:：]\s*", "", phrase.strip(" ,，"))
+            phrase = _COVERAGE_SCHEME.sub("", _COVERAGE_PLACE.sub("", phrase))
             groups = [g for g in phrase_to_groups(phrase) if not re.search(r"居民医保|基本医疗保险|医疗保险", g)]
             year, ysrc = _year_for(ctx, sent, v.start)
             cond = {"groups": groups} if groups else {}

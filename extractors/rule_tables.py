@@ -59,6 +59,9 @@ _COLUMNS = (
 )
 
 
+_GRADE = re.compile(r"^\s*(?:[高中低一二三四五六1-6]\s*档|第[一二三四五六1-6]档)\s*$")
+
+
 def _table_rules(ctx: _Ctx, blocks: list[list[_Row]]) -> list[_Cand]:
     out: list[_Cand] = []
     text = ctx.norm.text
@@ -85,6 +88,10 @@ def _table_rules(ctx: _Ctx, blocks: list[list[_Row]]) -> list[_Cand]:
             first = cells[0][2]
             by_col = {cols[j]: cells[j] for j in cols if j < len(cells)}
             tier = phrase_to_tier(first) or re.sub(r"[(（].*$", "", first).strip()
+            # a grade column (档次: 高档 / 低档 / 一档) splits one population in two
+            grade = next((c[2] for j, c in enumerate(cells[1:], 1) if j not in cols and _GRADE.match(c[2])), None)
+            if grade:
+                tier = f"{tier}（{grade}）"
             span = (rs, re_)
             for name, kind in (("contrib", "personal_contribution"), ("fiscal", "fiscal_subsidy")):
                 if name not in by_col or "assist" in by_col:

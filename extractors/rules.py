@@ -1004,7 +1004,7 @@ def _pop_key(c: _Cand) -> Any:
     pop = c.conditions.get("population")
     if pop in (None, "all"):
         return pop
-    return (phrase_to_tiers(pop) or pop, tuple(re.findall(r"[一二三四五六1-6]\s*档", pop)))
+    return (phrase_to_tiers(pop) or pop, tuple(re.findall(r"[一二三四五六1-6高中低]\s*档", pop)))
 
 
 def _conflict_key(c: _Cand) -> tuple[Any, ...] | None:

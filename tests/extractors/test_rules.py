@@ -404,3 +404,10 @@ def test_a_span_of_years_governs_from_its_first_year() -> None:
     rules, _ = _rules("在过渡期内(2024年至2025年),对脱贫不稳定人口按每人每年100元给予定额资助,个人缴纳300元。", year=2024)
     [assist] = _of(rules, "assistance")
     assert (assist.policy_year, assist.params["amount"], assist.params["net_personal_amount"]) == (2024, "100", "300")
+
+
+def test_a_grade_column_keeps_two_standards_of_one_population_apart() -> None:
+    rules, _ = _rules("2023年度个人缴费标准如下表:\n参保人群 | 档次 | 个人缴费\n成年居民 | 高档 | 每人每年1020元\n"
+                      "成年居民 | 低档 | 每人每年420元\n学生、儿童 | — | 每人每年380元", year=2023)
+    contrib = [(r.params["amount"], r.conditions["population"], r.flags) for r in _of(rules, "personal_contribution")]
+    assert contrib == [("1020", "成年居民（高档）", []), ("420", "成年居民（低档）", []), ("380", "学生", [])]

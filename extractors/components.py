@@ -132,18 +132,37 @@ def _p_none(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
     return None, [], None, None
 
 
+def _garbled(*parts: str | None) -> bool:
+    """Whether a month or day is written with more than two significant digits (12月311日).
+
+    Such a number is garbled text, not an impossible calendar date: the fact is kept with
+    value null and flag ``corrupt`` (a zero-padded 031日 is still the 31st).
+    """
+    for p in parts:
+        if p and len(p) > 2 and p.isdigit() and len(p.lstrip("0")) > 2:
+            return True
+    return False
+
+
 def _p_ymd(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
-    value, flags = V.ymd_to_date(m.group("y"), m.group("m"), m.group("d"))
+    y, mo, d = m.group("y", "m", "d")
+    if (len(mo) > 2 or len(d) > 2) and _garbled(mo, d):  # the length test spares most calls
+        return None, ["corrupt"], None, None
+    value, flags = V.ymd_to_date(y, mo, d)
     return value, flags, None, None
 
 
 def _p_ymd_repaired(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
     value, flags = V.ymd_to_date(m.group("y"), m.group("m"), m.group("d"))
+    if value is None:  # 20181232日: nothing restored, an invalid date (value null)
+        return None, flags, None, None
     return value, ["repaired", *flags], None, None
 
 
 def _p_ymd_century(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
     """A two-digit year (21年6月12日): 00-49 → 20xx, 50-99 → 19xx, flagged year_inferred."""
+    if _garbled(m.group("m"), m.group("d")):
+        return None, ["year_inferred", "corrupt"], None, None
     yy = int(m.group("y"))
     value, flags = V.ymd_to_date((2000 if yy < 50 else 1900) + yy, m.group("m"), m.group("d"))
     return value, ["year_inferred", *flags], None, None
@@ -160,26 +179,60 @@ def _p_md_same_year(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed | 
     years = _YEAR_RE.findall(text, start, pos)
     if not years:
         return None
+    if _garbled(m.group("m"), m.group("d")):
+        return None, ["year_inferred", "corrupt"], None, None
     value, flags = V.ymd_to_date(years[-1], m.group("m"), m.group("d"))
     return value, ["year_inferred", *flags], None, None
 
 
 def _p_md_flag_only(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed | None:
-    if _g(m, "garble"):
+    if _g(m, "garble") or _garbled(m.group("m"), m.group("d")):
         return None, ["corrupt"], None, None
     flags = V.md_to_flags(m.group("m"), m.group("d"))
     # a possible month-day without a year is no fact: its year is unknown
     return (None, flags, None, None) if flags else None
 
 
-def _p_range(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
+_END_SUFFIXES = ("g", "s", "b", "c", "d")  # the other spellings of a range's end (GLUED_END …)
+
+
+def _end_group(groups: dict[str, str | None], name: str) -> str | None:
+    """The first of ``name``+g/s/b/c/d that matched: a regex cannot give two alternatives one
+    group name."""
+    for suffix in _END_SUFFIXES:
+        v = groups.get(name + suffix)
+        if v is not None:
+            return v
+    return None
+
+
+def _range(m: re.Match[str], repaired: bool) -> _Parsed:
+    groups = m.groupdict()
+    start = (groups["y1"], groups["m1"], groups["d1"])
+    y2, m2, d2 = groups.get("y2"), groups.get("m2"), groups.get("d2")
+    if m2 is None and d2 is None:
+        # the end is spelled another way: GLUED_END (…至20181231日, restored) or one of
+        # range_glued_start's alternatives
+        y2, m2, d2 = _end_group(groups, "y2"), _end_group(groups, "m2"), _end_group(groups, "d2")
+        repaired = True
+    if _garbled(start[1], start[2], m2, d2):
+        # a garbled endpoint (…至12月311日): the window cannot be trusted
+        return None, ["corrupt", *(["year_inferred"] if not y2 else [])], None, None
     value, flags = V.range_to_value(
-        (m.group("y1"), m.group("m1"), m.group("d1")),
-        (_g(m, "y2"), _g(m, "m2"), _g(m, "d2")),
-        next_year=bool(_g(m, "next")),
-        end_of_month=bool(_g(m, "eom")),
+        start, (y2, m2, d2), next_year=bool(groups.get("next")), end_of_month=bool(groups.get("eom"))
     )
+    if repaired and value is not None:  # nothing is restored when it is no date (…至20181232日)
+        flags = ["repaired", *flags]
     return value, flags, None, None
+
+
+def _p_range(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
+    return _range(m, repaired=False)
+
+
+def _p_range_repaired(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
+    """A range whose start lost its separators (20180901日至…): flagged repaired."""
+    return _range(m, repaired=True)
 
 
 def _p_ym_range(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
@@ -287,6 +340,7 @@ PARSERS: dict[str, _Parser] = {
     "md_flag_only": _p_md_flag_only,
     "md_same_year": _p_md_same_year,
     "range": _p_range,
+    "range_repaired": _p_range_repaired,
     "ym_range": _p_ym_range,
     "duration": _p_duration,
     "money": _p_money,

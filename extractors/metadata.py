@@ -515,8 +515,13 @@ _ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[(
 _LEAD_ORG = re.compile(r"^([\u4e00-\u9fff]{2,30}?(?:局|厅|委员会|政府|办公室|中心))(?=(?:19|20)\d{2}\s*年)")
 
 
-def _title_from_string(s: str, start: int, end: int, source: str) -> _Title | None:
-    """A title inside one string (a line, merged lines, a meta cell), or None."""
+def _title_from_string(s: str, start: int, end: int, source: str,
+                       tails: dict[int, tuple[list[str], int] | None] | None = None) -> _Title | None:
+    """A title inside one string (a line, merged lines, a meta cell), or None.
+
+    ``tails``: _org_tail of ``s[:i]`` by ``i``, filled and read here; for strings that all
+    start with the same text (a line, then it joined with the next ones) up to each such ``i``.
+    """
     v = _vocab()
     if "关于" not in s and not _may_end_title(s, v):
         return None  # neither form below can match (the common case: most lines are no title)
@@ -527,7 +532,12 @@ def _title_from_string(s: str, start: int, end: int, source: str) -> _Title | No
         if body.count("《") != body.count("》"):
             continue
         prefix = s[: m.start()]
-        tail = _org_tail(prefix.rstrip())
+        if tails is None:
+            tail = _org_tail(prefix.rstrip())
+        elif m.start() in tails:
+            tail = tails[m.start()]
+        else:
+            tail = tails[m.start()] = _org_tail(prefix.rstrip())
         orgs: list[str] = []
         if tail is not None:
             orgs = tail[0]
@@ -618,7 +628,11 @@ def _body_titles(text: str, lines: _Lines, skip: set[int], limit: int) -> list[_
     for pos, i in enumerate(usable):
         if starts[i] < taken_until:
             continue
-        found = _title_from_string(despaced(pos), starts[i], ends[i], "body") if about[pos] or ends_ok[pos] else None
+        # the strings tried from this line all start with it (and each one with the one before):
+        # the org names before a 关于 at the same place are the same, so they are read once
+        tails: dict[int, tuple[list[str], int] | None] = {}
+        found = (_title_from_string(despaced(pos), starts[i], ends[i], "body", tails)
+                 if about[pos] or ends_ok[pos] else None)
         # a wrapped title: join with the next short lines when that gives a (longer) title
         if short[pos]:
             has_about = about[pos]
@@ -629,7 +643,7 @@ def _body_titles(text: str, lines: _Lines, skip: set[int], limit: int) -> list[_
                 if not (has_about or ends_ok[k]):
                     continue  # the group joined so far (ending with line k) can be no title
                 joined = " ".join(map(despaced, range(pos, k + 1)))
-                cand = _title_from_string(joined, starts[i], ends[usable[k]], "body")
+                cand = _title_from_string(joined, starts[i], ends[usable[k]], "body", tails)
                 if cand is not None and (found is None or len(cand.text) > len(found.text)) and (
                         found is None or cand.body.startswith(found.body) or found.body in cand.text):
                     found = cand
@@ -639,9 +653,15 @@ def _body_titles(text: str, lines: _Lines, skip: set[int], limit: int) -> list[_
     return out
 
 
+_HINT_SEP = re.compile(r"\s*(?:[_|｜]|-{1,2}|——)\s*")
+_SHORTENED = re.compile(r"(?:\.{2,}|…+)$")
+
+
 def _clean_hint(hint: str) -> str:
     # <title> often carries the site's name: 标题_某某县人民政府 / 标题 - 网站
-    parts = [p.strip() for p in re.split(r"\s*(?:[_|｜]|-{1,2}|——)\s*", _t2s(hint)) if p.strip()]
+    if not hint:
+        return ""  # (no parts)
+    parts = [p.strip() for p in _HINT_SEP.split(_t2s(hint)) if p.strip()]
     return max(parts, key=len) if parts else ""
 
 
@@ -660,7 +680,7 @@ def _find_title(parsed: ParsedDocument, meta: dict[str, str], lines: _Lines, met
     wrapper = False
     chosen: _Title | None = None
     meta_title = meta.get("title", "").strip()
-    cut = re.sub(r"(?:\.{2,}|…+)$", "", meta_title)
+    cut = _SHORTENED.sub("", meta_title) if meta_title else meta_title
     if cut != meta_title:
         # a list page's shortened title: the full one is in the text
         full = next((t for t in body if _nows(cut) in _nows(t.text)), None)
@@ -674,7 +694,8 @@ def _find_title(parsed: ParsedDocument, meta: dict[str, str], lines: _Lines, met
             chosen = fuller
     if body:
         first = body[0]
-        same = [t for t in body[1:] if t.skeleton == first.skeleton and t.years != first.years]
+        skeleton, years = first.skeleton, first.years
+        same = [t for t in body[1:] if t.skeleton == skeleton and t.years != years]
         if same:
             wrapper = True
             body_choice = same[-1]
@@ -685,7 +706,8 @@ def _find_title(parsed: ParsedDocument, meta: dict[str, str], lines: _Lines, met
             start = _body_start(text, lines, 0)
             before = [t for t in body if t.start < start]
             body_choice = before[-1] if before else first
-            same_text = [t for t in before if t.skeleton == body_choice.skeleton]
+            skeleton = body_choice.skeleton
+            same_text = [t for t in before if t.skeleton == skeleton]
             body_choice = max(same_text or [body_choice], key=lambda t: len(t.text))
         if chosen is None:
             chosen = body_choice

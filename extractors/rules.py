@@ -140,8 +140,11 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
                     continue
                 conditions["scheme"] = "long_term_care" if ltc >= 0 and ltc > basic - 8 else "basic_medical"
                 sub_start = sent.subclause_of(owner.start)[0]
+                # the amount's sub-clause, the trigger's, then the sentence's head: (一)在校学生及
+                # 未满18周岁的未成年人(以下简称学生儿童),个人缴费标准为每人每年400元
                 conditions["population"] = _population(
-                    [sent.between(sent.subclause_of(v.start)[0], v.start), sent.between(sub_start, owner.start)])
+                    [sent.between(sent.subclause_of(v.start)[0], v.start), sent.between(sub_start, owner.start),
+                     sent.between(sent.start, sub_start)])
                 paid = _paid_condition(sent, sent.start, owner.start)
                 conditions.update(paid)
             else:
@@ -996,7 +999,13 @@ def _population(phrases: list[str]) -> str:
         for piece in reversed(re.split(r"\d{4}\s*年度?|个人|每人|缴费|标准|[为,，:：;；]", phrase)):
             if phrase_to_tiers(piece):
                 return piece.strip()
+        grade = _GRADE_WORD.search(phrase)  # 一档个人缴费标准为400元,二档…为775元
+        if grade:
+            return grade.group()
     return "all"
+
+
+_GRADE_WORD = re.compile(r"[一二三四五六1-6高中低]\s*档(?!次)")
 
 
 def _pop_key(c: _Cand) -> Any:

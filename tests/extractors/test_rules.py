@@ -411,3 +411,19 @@ def test_a_grade_column_keeps_two_standards_of_one_population_apart() -> None:
                       "成年居民 | 低档 | 每人每年420元\n学生、儿童 | — | 每人每年380元", year=2023)
     contrib = [(r.params["amount"], r.conditions["population"], r.flags) for r in _of(rules, "personal_contribution")]
     assert contrib == [("1020", "成年居民（高档）", []), ("420", "成年居民（低档）", []), ("380", "学生", [])]
+
+
+def test_two_grades_or_tiers_in_turn_are_not_a_conflict() -> None:
+    rules, _ = _rules("2025年度居民医保实行两档缴费,一档个人缴费标准为每人每年400元,二档个人缴费标准为每人每年775元。", year=2025)
+    assert [(r.params["amount"], r.conditions["population"], r.flags) for r in _of(rules, "personal_contribution")] == [
+        ("400", "一档", []), ("775", "二档", [])]
+    rules, _ = _rules("(一)在校学生及未满18周岁的未成年人(以下简称学生儿童),个人缴费标准为每人每年400元;"
+                      "(二)年满18周岁的其他城乡居民(含老年居民),个人缴费标准为每人每年530元。", year=2025)
+    assert [r.flags for r in _of(rules, "personal_contribution")] == [[], []]
+
+
+def test_care_insurance_beside_medical_insurance_is_its_own_scheme() -> None:
+    rules, _ = _rules("2026年度居民医保个人缴费标准为每人每年400元。"
+                      "参加居民医保的人员同步参加基本照护保险,个人缴费标准为每人每年30元,与居民医保费一并征收。", year=2026)
+    assert [(r.params["amount"], r.conditions["scheme"], r.flags) for r in _of(rules, "personal_contribution")] == [
+        ("400", "basic_medical", []), ("30", "long_term_care", [])]

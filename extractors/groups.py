@@ -52,6 +52,9 @@ def _clean(word: str) -> str:
     return word.strip(" 　:：")
 
 
+_NOT_A_GROUP = re.compile(r"每人|^(?:按照|按|标准)")
+
+
 def phrase_to_groups(phrase: str) -> list[str]:
     """Split a group phrase into the groups' words (order kept, duplicates dropped)."""
     phrase = _BRACKETS.sub("", phrase)
@@ -66,7 +69,9 @@ def phrase_to_groups(phrase: str) -> list[str]:
     out: list[str] = []
     for part in _SPLIT.split(phrase):
         word = _clean(part)
-        if len(word) >= 2 and word not in out and _GROUP_END.search(word) and len(word) <= 40:
+        # 标准为每人 / 按照每人 end in 人 but name the amount's unit, not a group
+        if len(word) >= 2 and word not in out and _GROUP_END.search(word) and len(word) <= 40 \
+                and not _NOT_A_GROUP.search(word):
             out.append(word)
     return out
 

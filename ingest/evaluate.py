@@ -77,7 +77,7 @@ DOCUMENT_FIELDS = (
 # group words as sets of normalised words (notices word one group in several ways: 在校大学生等
 # 特殊群体 / 在校大学生), scalars as equal values.
 CONDITION_LISTS = ("groups", "applies_to", "exempt")
-_GROUP_NOISE = re.compile(r"\s+|^(?:经|对于|对|其中)|(?:等特殊群体|等特殊人群|等困难群体|等困难人员|等人员|等群体|等人群|等对象|等)$")
+_GROUP_NOISE = re.compile(r"\s+|^(?:经|对于|对|其中)|(?:等特殊群体|等特殊人群|等困难群体|等困难人员|等人员|等群体|等人群|等对象|等|的)$")
 
 # (group, metric) pairs that floors may be set on.
 FLOOR_METRICS = (

@@ -183,24 +183,58 @@ def _norm_to_work(norm: Normalised) -> _Work:
     return _Work("".join(chars), to_orig)
 
 
-@dataclass(slots=True)
 class _Lines:
-    """The lines of the work text, as parallel lists (one object per line was a cost)."""
+    """The lines of the work text as parallel lists (one object per line was a cost), read
+    from the top only as far as asked: ``cover(pos)`` / ``cover_lines(n)`` first, then the
+    lists hold every line starting at or before ``pos`` / the first ``n`` lines."""
 
-    starts: list[int]  # where line i's stripped text starts in the work text (increasing)
-    ends: list[int]  # … and ends
-    texts: list[str]  # line i, stripped ("" for a blank line)
+    __slots__ = ("text", "starts", "ends", "texts", "_next")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: list[int] = []  # where line i's stripped text starts in the work text (increasing)
+        self.ends: list[int] = []  # … and ends
+        self.texts: list[str] = []  # line i, stripped ("" for a blank line)
+        self._next = 0  # where the first line not read yet starts; -1 once all are read
+
+    def cover(self, pos: int) -> None:
+        """Read the lines up to the one holding ``pos`` (all of them when ``pos`` is past the end)."""
+        if self._next < 0 or pos < self._next:
+            return
+        text = self.text
+        cut = text.find("\n", pos)
+        self._read(text[self._next: cut] if cut >= 0 else text[self._next:])
+        self._next = cut + 1 if cut >= 0 else -1
+
+    def cover_lines(self, count: int) -> None:
+        """Read at least the first ``count`` lines (or all)."""
+        missing = count - len(self.texts)
+        if missing <= 0 or self._next < 0:
+            return
+        pos = self._next
+        for _ in range(missing - 1):  # the start of the last line wanted
+            cut = self.text.find("\n", pos)
+            if cut < 0:
+                break
+            pos = cut + 1
+        self.cover(pos)
+
+    def _read(self, chunk: str) -> None:
+        # all in C (map / accumulate): start = end of the raw line - length of its lstripped form
+        parts = chunk.split("\n")
+        lengths = list(map(len, parts))
+        base = self._next
+        # raw line k ends at base + (the lengths of lines 0..k) + k newlines
+        raw_ends = map(operator.add, accumulate(lengths), range(base, base + len(parts)))
+        starts = list(map(operator.sub, raw_ends, map(len, map(str.lstrip, parts))))
+        texts = list(map(str.strip, parts))
+        self.starts += starts
+        self.ends += map(operator.add, starts, map(len, texts))
+        self.texts += texts
 
 
 def _lines(text: str) -> _Lines:
-    # all in C (map / accumulate): start = end of the raw line - length of its lstripped form
-    parts = text.split("\n")
-    lengths = list(map(len, parts))
-    raw_starts = accumulate(map((1).__add__, lengths[:-1]), initial=0)
-    raw_ends = map(operator.add, raw_starts, lengths)
-    starts = list(map(operator.sub, raw_ends, map(len, map(str.lstrip, parts))))
-    texts = list(map(str.strip, parts))
-    return _Lines(starts, list(map(operator.add, starts, map(len, texts))), texts)
+    return _Lines(text)
 
 
 # --- metadata table ------------------------------------------------------------------------------
@@ -227,6 +261,7 @@ def _meta(parsed: ParsedDocument, lines: _Lines) -> tuple[dict[str, str], set[in
             out[role] = value
     meta_lines: set[int] = set()
     # .txt files and flattened pages carry the table inline, near the top
+    lines.cover_lines(40)
     for idx, text in enumerate(lines.texts[:40]):
         if "|" in text or "｜" in text:
             cells = [c.strip() for c in _CELL_SEP.split(text)]
@@ -597,6 +632,7 @@ def _body_titles(text: str, lines: _Lines, skip: set[int], limit: int) -> list[_
     above a title wrapped over several lines, as red-head documents and PDFs print them)."""
     v = _vocab()
     out: list[_Title] = []
+    lines.cover(limit)
     starts, ends, texts = lines.starts, lines.ends, lines.texts
     count = bisect.bisect_left(starts, limit)  # the lines starting before the limit
     noise = _noise_lines(text, lines, count)
@@ -719,6 +755,7 @@ def _find_title(parsed: ParsedDocument, meta: dict[str, str], lines: _Lines, met
         wrapper = True
     if chosen is not None and chosen.start > 0:
         # a reposting site's wrapper (小编整理, 编辑:, 阅读:) above the notice's own title
+        lines.cover(chosen.start)
         ends = lines.ends
         before = "\n".join(t for i, t in enumerate(lines.texts[: bisect.bisect_right(ends, chosen.start)])
                            if i not in meta_lines)
@@ -751,6 +788,7 @@ def _addressee_start(work: str, after: int) -> int:
 def _body_start(work: str, lines: _Lines, after: int) -> int:
     """Where the notice proper begins (its addressee line or first paragraph) after ``after``."""
     best = _addressee_start(work, after)
+    lines.cover(best)
     starts, texts = lines.starts, lines.texts
     for i in range(bisect.bisect_left(starts, after), len(starts)):  # starts increase
         if starts[i] >= best:
@@ -1145,6 +1183,7 @@ def _steps_if_run(norm: Normalised) -> tuple[str, ...] | None:
 
 def _content(text: str, lines: _Lines, meta_lines: set[int]) -> str:
     """The non-blank lines that are neither metadata table nor site furniture, joined by newlines."""
+    lines.cover(len(text))
     texts = lines.texts
     drop = set(meta_lines)
     # a line has a noise word iff one scan of the whole text finds a match in it: the words

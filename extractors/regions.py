@@ -463,6 +463,7 @@ def text_to_region_mentions(text: str) -> list[Mention]:
         places = [i for i in [m.start() for m in start.finditer(text)] if text[i: i + 2] in pairs]
         depth = 2  # the node under the first two chars, from `pairs`
     else:
+        pairs = {}
         places = [m.start() for m in first.finditer(text)]
         depth = 1
     out: list[Mention] = []

@@ -208,16 +208,10 @@ class _Lines:
 
     def cover_lines(self, count: int) -> None:
         """Read at least the first ``count`` lines (or all)."""
-        missing = count - len(self.texts)
-        if missing <= 0 or self._next < 0:
+        if count <= len(self.texts) or self._next < 0:
             return
-        pos = self._next
-        for _ in range(missing - 1):  # the start of the last line wanted
-            cut = self.text.find("\n", pos)
-            if cut < 0:
-                break
-            pos = cut + 1
-        self.cover(pos)
+        # where line count - 1 (or the last line) starts: what is left after count - 1 splits
+        self.cover(len(self.text) - len(self.text.split("\n", count - 1)[-1]))
 
     def _read(self, chunk: str) -> None:
         # all in C (map / accumulate): start = end of the raw line - length of its lstripped form

@@ -505,7 +505,6 @@ def _org_tail(prefix: str) -> tuple[list[str], int] | None:
 
 _DIGITS = re.compile(r"\d+")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
-_WS = re.compile(r"\s+")
 _ONLY_FILLER = re.compile(r"[\s?？]*")
 
 
@@ -537,7 +536,9 @@ class _Title:
 
 
 def _nows(s: str) -> str:
-    return _WS.sub("", s)
+    # = re.sub(r"\s+", "", s): str.split() splits on the same chars as \s (both use
+    # Py_UNICODE_ISSPACE; checked over every code point), ~4x faster on a title
+    return "".join(s.split())
 
 
 _ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．]|第[一二三四五六七八九十百\d]{1,4}[条章节部分])")

@@ -288,8 +288,10 @@ def _meta(parsed: ParsedDocument, lines: _Lines) -> tuple[dict[str, str], set[in
 _CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "О": 0, "Ｏ": 0, "O": 0, "0": 0, "一": 1, "二": 2, "三": 3,
              "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _DATE_ARABIC = re.compile(r"((?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})(?!\d)\s*日?")
-_DATE_CN = re.compile(r"([〇○零一二三四五六七八九OО]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*"
-                      r"([一二三四五六七八九十]{1,3})\s*日")
+# (X then X{3} rather than X{4}: a pattern that opens with a char class lets re skip to the
+# next char of that class; one that opens with a repeat is tried at every char, ~2.4x slower)
+_DATE_CN = re.compile(r"([〇○零一二三四五六七八九OО][〇○零一二三四五六七八九OО]{3})\s*年\s*([一二三四五六七八九十]{1,3})"
+                      r"\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
 # a date-looking run in a signature that cannot be read (汾西县: "2022113")
 # (19|20 first, then "no digit before it" as a look-behind over those two chars: re can skip
 # to the next 1/2 instead of testing the look-behind at every char)

@@ -71,18 +71,25 @@ def _year_for(ctx: _Ctx, sent: Sentence, pos: int) -> tuple[int | None, str]:
     """The policy year a value at `pos` is stated for: the nearest year mention before it
     in its sentence (within a year of the notice's policy year), else the notice's year."""
     py = ctx.policy_year
+    mentions = [(s, e, y) for s, e, y in sent.years if e <= pos]
+    if mentions:
+        # (2023年度为350元),各级财政补助…670元: a year that an amount right after it took
+        # is that amount's, not the next value's
+        money = [v.start for v in sent.values if v.type == "MONEY" and v.end <= pos]
+        if money:
+            mentions = [(s, e, y) for s, e, y in mentions if not any(e <= m <= e + 8 for m in money)]
     # a year right before the value (2022年为350元) is its year even if a few years back;
     # farther away, only the notice's year ±1 is taken (other years are history or citations)
-    before = [(s, y) for s, e, y in sent.years
-              if e <= pos and (py is None or abs(y - py) <= 1 or (pos - e <= 6 and abs(y - py) <= 5))]
+    before = [(s, y) for s, e, y in mentions
+              if py is None or abs(y - py) <= 1 or (pos - e <= 6 and abs(y - py) <= 5)]
     if before:
         # 在过渡期内(2024年至2025年)…: a span of years governs from its first year
-        years = [(s, e, y) for s, e, y in sent.years if e <= pos]
+        years = mentions
         if len(years) >= 2 and years[-1][0] == before[-1][0] and \
                 re.match(r"^\s*(?:度)?\s*(?:至|到|-|—|－|~|～)\s*$", sent.between(years[-2][1], years[-1][0])):
             return years[-2][2], "clause"
         return before[-1][1], "clause"
-    nearest = [(e, y) for s, e, y in sent.years if e <= pos]
+    nearest = [(e, y) for s, e, y in mentions]
     if py is not None and nearest:
         # 2021年度个人缴费标准为280元 in a 2024 notice: history, not a rule for the notice's year
         return None, "history"

@@ -138,6 +138,8 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
                 basic = max(head.rfind("医疗保险"), head.rfind("医保"))
                 if "职工" in sent.between(max(sent.start, owner.start - 12), owner.start):
                     continue
+                if _PREDECESSOR.search(sent.between(sent.start, owner.start)):
+                    continue  # 原新农合个人缴费为…: a merged scheme's old standard, not this year's
                 conditions["scheme"] = "long_term_care" if ltc >= 0 and ltc > basic - 8 else "basic_medical"
                 sub_start = sent.subclause_of(owner.start)[0]
                 # the amount's sub-clause, the trigger's, then the sentence's head: (一)在校学生及
@@ -161,6 +163,7 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
     return out
 
 
+_PREDECESSOR = re.compile(r"(?:^|[,，;；。、])\s*(?:整合前的?[^,，]{0,8}[,，])?\s*原(?:新农合|新型农村合作医疗|城镇居民)")
 _LAST_YEAR = re.compile(r"(?:去年|上年度?|上一年度?)\s*(?:是|为)\s*(?:每人每年)?\s*$")
 
 
@@ -293,8 +296,9 @@ def _enrollment_rules(ctx: _Ctx) -> list[_Cand]:
                 if not re.match(r"^\s*(?:起|开始)", sent.between(a.end, a.end + 2)):
                     continue
                 owner = next((t for t in reversed(trigs) if t.end <= a.start and a.start - t.end <= 6), None)
-                b = next((d for d in dates if d.start > a.end and
-                          re.search(r"(?:截止|截至)\s*(?:时间|日期)?\s*(?:为|到|至)?\s*$", sent.between(d.start - 10, d.start))), None)
+                b = next((d for d in dates if d.start > a.end and (
+                          re.search(r"(?:截止|截至)\s*(?:时间|日期)?\s*(?:为|到|至)?\s*$", sent.between(d.start - 10, d.start))
+                          or re.match(r"^\s*(?:截止|止|结束)", sent.between(d.end, d.end + 3)))), None)
                 if owner is None or b is None or not (a.trusted and b.trusted):
                     continue
                 year, ysrc = _year_for(ctx, sent, owner.start)
@@ -329,6 +333,11 @@ def _window_owner(sent: Sentence, trigs: list[Trigger], v: Value) -> Trigger | N
     if prev and not rivals and re.search(r"[:：]\s*$|为\s*[,，]?\s*$", sent.between(*prev)):
         before = [t for t in trigs if prev[0] <= t.start and t.end <= v.start]
         return before[-1] if before else None
+    if prev and not rivals:
+        # 增设延长缴费期,自2025年1月1日起至2月28日止: the sub-clause before ends with the window's name
+        named = [t for t in trigs if prev[0] <= t.start and t.end <= prev[1] and prev[1] - t.end <= 1]
+        if named:
+            return named[-1]
     return None
 
 
@@ -803,9 +812,6 @@ def _benefit_start_rules(ctx: _Ctx) -> list[_Cand]:
                 prev_enrollee = found
         if "享受" not in sent.text or not _trig(sent, "START"):
             continue
-        labels = sent.labels()
-        if labels & {"NEWBORN", "BENEFIT", "WAIT"}:
-            continue
         text = sent.text
         frm = None
         m = None
@@ -816,6 +822,11 @@ def _benefit_start_rules(ctx: _Ctx) -> list[_Cand]:
                 frm = name
                 break
         if frm is None or m is None or not re.search(r"缴纳|缴费|参保", text[: m.start()]):
+            continue
+        # a newborn, benefit-period or waiting-period clause near the payment condition reads it
+        # (one long sentence may hold five rules: only the clauses around this one count)
+        lo, hi = sent.start + m.start() - 30, sent.start + m.end() + 20
+        if any(t.label in ("NEWBORN", "BENEFIT", "WAIT") and t.start < hi and t.end > lo for t in sent.triggers):
             continue
         if "享受" not in text[m.end() : m.end() + 20] or re.match(r"^\s*(?:至|到)", text[m.end() :]):
             continue  # 自2020年1月1日起至12月31日止享受: a benefit period
@@ -1119,6 +1130,7 @@ def facts_to_rules(document: NoticeDocument, norm: Normalised, doc: Any, facts: 
                sorted(values, key=lambda v: v.start))
     for i, sent in enumerate(ctx.sentences):
         sent.index = i
+    _answer_questions(ctx.sentences)
     cands: list[_Cand] = _table_rules(ctx, table_lines)
     for build in _BUILDERS:
         cands += build(ctx)
@@ -1140,6 +1152,25 @@ def facts_to_rules(document: NoticeDocument, norm: Normalised, doc: Any, facts: 
                           params=c.params, conditions=c.conditions, evidence=_evidence(norm, c.span),
                           also_evidence=[_evidence(norm, s) for s in c.also], confidence=round(conf, 2), flags=flags))
     return rules
+
+
+_QUESTION = re.compile(r"(?:多少|多少钱|什么时候交?|何时|哪些|怎么|如何|吗|呢)\s*$")
+
+
+def _answer_questions(sentences: list[Sentence]) -> None:
+    """一、交多少钱? / 2023年度每人380元。: a question heading's trigger also heads its answer
+    (a zero-width copy at the answer's start, so distances read as if the answer said it)."""
+    for sent, nxt in zip(sentences, sentences[1:]):
+        if not sent.triggers or nxt.triggers or sent._loader is None:
+            continue
+        # the normaliser reads a lone ASCII ? after a character as a lost one: a short heading
+        # ending in a question word is a question too
+        if not (sent.text.endswith(("?", "？")) or len(sent.text) <= 16 and _QUESTION.search(sent.text)):
+            continue
+        nxt.triggers = [Trigger(t.label, nxt.start, nxt.start, "", t.attrs) for t in sent.triggers
+                        if t.label in ("CONTRIB", "ENROLL", "WAIT", "BENEFIT", "NEWBORN")]
+        if nxt.triggers:
+            nxt._loader = sent._loader
 
 
 def _in_spans(spans: list[tuple[int, int]], pos: int) -> bool:

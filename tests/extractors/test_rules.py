@@ -427,3 +427,40 @@ def test_care_insurance_beside_medical_insurance_is_its_own_scheme() -> None:
                       "参加居民医保的人员同步参加基本照护保险,个人缴费标准为每人每年30元,与居民医保费一并征收。", year=2026)
     assert [(r.params["amount"], r.conditions["scheme"], r.flags) for r in _of(rules, "personal_contribution")] == [
         ("400", "basic_medical", []), ("30", "long_term_care", [])]
+
+
+def test_a_year_an_amount_took_is_not_the_next_values_year() -> None:
+    rules, _ = _rules("2024年度城乡居民基本医疗保险个人缴费标准为每人每年380元(2023年度为350元),"
+                      "各级财政补助标准为每人每年不低于670元。")
+    assert [(r.policy_year, r.params["amount"]) for r in _of(rules, "fiscal_subsidy")] == [(2024, "670")]
+    rules, _ = _rules("2019年度个人缴费标准为每人每年250元,比2018年度的220元提高30元,各级财政补助标准为每人每年520元。",
+                      year=2019)
+    assert [(r.policy_year, r.params["amount"]) for r in _of(rules, "fiscal_subsidy")] == [(2019, "520")]
+
+
+def test_a_merged_schemes_old_standard_is_not_this_years() -> None:
+    rules, _ = _rules("2017年度城乡居民基本医疗保险个人缴费标准统一为每人每年150元。"
+                      "整合前的2016年度,原新农合个人缴费为每人每年120元;原城镇居民医保个人缴费为成年居民每人每年180元。",
+                      year=2017)
+    assert [(r.policy_year, r.params["amount"]) for r in _of(rules, "personal_contribution")] == [(2017, "150")]
+
+
+def test_an_extended_window_named_in_the_clause_before() -> None:
+    rules, _ = _rules("集中征缴期为2024年9月1日至12月31日。县里在集中征缴期结束后增设延长缴费期,自2025年1月1日起至2月28日止,"
+                      "延长缴费期内缴费的,待遇享受期同上。", year=2025)
+    windows = [(r.params["start"], r.params["end"], r.conditions.get("phase")) for r in _of(rules, "enrollment_period")]
+    assert ("2025-01-01", "2025-02-28", "extended") in windows
+
+
+def test_a_question_heading_heads_its_answer() -> None:
+    rules, _ = _rules("一、交多少钱?\n2023年度每人380元(去年2022年度是每人350元)。\n二、什么时候交?\n"
+                      "2022年9月1日开始缴费,12月31日截止。", year=2023)
+    assert sorted((r.policy_year, r.params["amount"]) for r in _of(rules, "personal_contribution")) == [
+        (2022, "350"), (2023, "380")]
+    assert [(r.params["start"], r.params["end"]) for r in _of(rules, "enrollment_period")] == [("2022-09-01", "2022-12-31")]
+
+
+def test_benefit_start_at_the_end_of_a_long_sentence_of_rules() -> None:
+    rules, _ = _rules("集中缴费期为2020年9月1日至12月31日,在集中缴费期内缴费的,待遇享受期为2021年1月1日至12月31日,"
+                      "集中缴费期结束后参保缴费的,自缴费次月1日起享受待遇。", year=2021)
+    assert [r.params["from"] for r in _of(rules, "benefit_start")] == ["next_month_after_payment"]

@@ -624,6 +624,17 @@ def _noise_lines(text: str, lines: _Lines, count: int) -> set[int]:
             for m in _vocab().noise.finditer(text, 0, lines.ends[count - 1])}
 
 
+# a portal's name line above a notice (临泉县人民政府 alone, 首都之窗 北京市人民政府门户网站):
+# page chrome when the title line below it names the issuers itself
+_PORTAL_LINE = re.compile(r"^[\u4e00-\u9fff]{2,20}人民政府$|门户网站|首都之窗")
+
+
+def _starts_with_issuers(line: str) -> bool:
+    """Whether ``line`` is a complete title: its issuers, then 关于…通知 (or another ending)."""
+    t = _title_from_string(line, -1, -1, "body") if "关于" in line else None
+    return t is not None and bool(t.orgs) and _nows(line).startswith(_nows(t.orgs[0]))
+
+
 def _body_titles(text: str, lines: _Lines, skip: set[int], limit: int) -> list[_Title]:
     """Title candidates among the first lines; up to five short lines are joined (issuer lines
     above a title wrapped over several lines, as red-head documents and PDFs print them)."""
@@ -666,8 +677,10 @@ def _body_titles(text: str, lines: _Lines, skip: set[int], limit: int) -> list[_
         tails: dict[int, tuple[list[str], int] | None] = {}
         found = (_title_from_string(despaced(pos), starts[i], ends[i], "body", tails)
                  if about[pos] or ends_ok[pos] else None)
-        # a wrapped title: join with the next short lines when that gives a (longer) title
-        if short[pos]:
+        # a wrapped title: join with the next short lines when that gives a (longer) title;
+        # not a portal's name line onto a title line that already starts with its issuers
+        if short[pos] and not (pos + 1 < n and _PORTAL_LINE.search(line_texts[pos])
+                               and _starts_with_issuers(despaced(pos + 1))):
             has_about = about[pos]
             for k in range(pos + 1, min(pos + 5, n)):
                 if not short[k]:

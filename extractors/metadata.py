@@ -544,6 +544,9 @@ def _nows(s: str) -> str:
 
 
 _ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．]|第[一二三四五六七八九十百\d]{1,4}[条章节部分])")
+# a headline tag (【重要通知】) and right after it the one who speaks, in a form that is no
+# org name (岩口镇向家村, 某某小学): part of the title
+_TAGGED_HEAD = re.compile(r"^\s*【[^】]{1,10}】([\u4e00-\u9fff]{2,20})$")
 _LEAD_ORG = re.compile(r"^([\u4e00-\u9fff]{2,30}?(?:局|厅|委员会|政府|办公室|中心))(?=(?:19|20)\d{2}\s*年)")
 
 
@@ -575,6 +578,10 @@ def _title_from_string(s: str, start: int, end: int, source: str,
             orgs = tail[0]
         elif prefix.strip() and _SENTENCE_PUNCT.search(prefix[-30:]):
             continue  # 关于 in the middle of a sentence
+        else:
+            tagged = _TAGGED_HEAD.match(prefix)
+            if tagged:  # 【重要通知】岩口镇向家村关于…: the headline after its tag is the title
+                body = tagged[1] + body
         return _Title(start, end, orgs, body, source)
     # a standalone line: XX县2024年城乡居民医保参保缴费工作方案 (not a section heading:
     # 四、待遇享受规定 / （二）实施办法 / 第三条)
@@ -711,12 +718,48 @@ def _clean_hint(hint: str) -> str:
     return max(parts, key=len) if parts else ""
 
 
+# a headline about the scheme (what a village poster or a news page heads its text with)
+_SCHEME_WORD = re.compile(r"医保|医疗保险|城乡居民")
+_HEAD_TAG = re.compile(r"^【[^】]{1,10}】")
+_HEAD_END_PUNCT = re.compile(r"[!！~～]+$")
+
+
+def _scheme_headline(line: str) -> str | None:
+    """``line`` as a headline naming a year and the scheme (【联合村】2025年度城乡居民医保开始缴费啦！
+    → 2025年度城乡居民医保开始缴费啦), or None: a short line, no sentence inside it, no
+    lead-in to a list (…分为两档：), no document number (郑医保〔2023〕58号)."""
+    compact = _HEAD_END_PUNCT.sub("", _HEAD_TAG.sub("", _nows(line)))
+    if not 6 <= len(compact) <= 40 or _ENUMERATED.match(compact) or _SENTENCE_PUNCT.search(compact):
+        return None
+    if ":" in compact or "：" in compact or _DOCNO.search(compact) or _DOCNO_LOST_BRACKET.search(compact):
+        return None
+    return compact if _YEAR.search(compact) and _SCHEME_WORD.search(compact) else None
+
+
+def _headline_title(text: str, lines: _Lines, meta_lines: set[int]) -> _Title | None:
+    """The first line as the title when it is a scheme headline standing above the notice's
+    text (a village poster: 【联合村】2025年度城乡居民医保开始缴费啦！ / 各位村民：…)."""
+    body_start = _body_start(text, lines, 0)
+    lines.cover(body_start)
+    noise = _noise_lines(text, lines, len(lines.texts))
+    for i, line in enumerate(lines.texts):
+        if lines.starts[i] >= body_start:
+            break
+        if not line or i in meta_lines or i in noise:
+            continue
+        head = _scheme_headline(line)
+        return _Title(lines.starts[i], lines.ends[i], [], head, "body") if head else None
+    return None
+
+
 def _find_title(parsed: ParsedDocument, meta: dict[str, str], lines: _Lines, meta_lines: set[int],
                 text: str) -> tuple[_Title | None, list[_Title], bool]:
     """The notice's own title, the body candidates, and whether a repost wrapper was seen.
 
     Order of trust: the metadata table's 标题; a title line near the top of the text (关于…的通知,
-    or a short line ending in 通知/方案/办法…; wrapped lines are joined); the page's title hint.
+    or a short line ending in 通知/方案/办法…; wrapped lines are joined); the page's title hint;
+    last, a first line above the notice's text that names a year and the scheme (a village
+    poster's 【联合村】2025年度城乡居民医保开始缴费啦！).
     A repost site repeats the title with other years in its wrapper: when two candidates
     read the same except for their numbers, the later one (inside the reposted notice) wins and
     the document is flagged ``repost_wrapper``.
@@ -761,6 +804,8 @@ def _find_title(parsed: ParsedDocument, meta: dict[str, str], lines: _Lines, met
     hint_title = _title_from_string(hint, -1, -1, "hint") if hint else None
     if chosen is None:
         chosen = hint_title
+    if chosen is None:
+        chosen = _headline_title(text, lines, meta_lines)
     elif hint_title is not None and hint_title.skeleton == chosen.skeleton and hint_title.years != chosen.years:
         wrapper = True
     if chosen is not None and chosen.start > 0:

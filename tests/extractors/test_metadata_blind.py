@@ -31,3 +31,36 @@ def test_issuer_lines_above_a_title_without_issuers_are_still_joined() -> None:
     # a red-head document: the issuers on lines of their own, then 关于…的通知
     d = _doc(f"临泉县人民政府\n关于做好2025年度城乡居民基本医疗保险集中参保缴费工作的通知\n各乡镇人民政府：\n{BODY}\n")
     assert d.title == "临泉县人民政府关于做好2025年度城乡居民基本医疗保险集中参保缴费工作的通知"
+
+
+def test_the_speaker_after_a_headline_tag_stays_in_the_title() -> None:
+    d = _doc("【重要通知】岩口镇向家村关于缴纳2023年度城乡居民医疗保险的通知\n各位村民朋友们：\n" + BODY)
+    assert d.title == "岩口镇向家村关于缴纳2023年度城乡居民医疗保险的通知"
+    assert d.policy_year == 2023
+
+
+@pytest.mark.parametrize("head,title", [
+    ("【联合村】2025年度城乡居民医保开始缴费啦！", "2025年度城乡居民医保开始缴费啦"),
+    ("【温馨提示】2025年度城乡居民医保开始缴费啦!", "2025年度城乡居民医保开始缴费啦"),
+    ("2025年城乡居民医疗保险缴费开始了", "2025年城乡居民医疗保险缴费开始了"),
+])
+def test_a_scheme_headline_is_the_title_when_there_is_no_other(head: str, title: str) -> None:
+    d = _doc(f"{head}\n各位村民：\n{BODY}\n联合村村民委员会\n2024年9月3日\n")
+    assert d.title == title
+    assert d.policy_year == 2025
+
+
+@pytest.mark.parametrize("head", [
+    "2025年度我市居民医保个人缴费标准分为两档：",  # a lead-in to a list
+    "郑医保〔2023〕58号",  # a document number
+    "2025年度城乡居民医保缴费已经开始，请大家相互转告！",  # a sentence
+    "【温馨提示】医保开始缴费啦！",  # no year
+    "2025年度秋季学期开学通知事项安排",  # no scheme
+])
+def test_lines_that_are_no_scheme_headline(head: str) -> None:
+    assert _doc(f"{head}\n各位村民：\n{BODY}\n").title is None
+
+
+def test_a_headline_does_not_replace_a_real_title() -> None:
+    d = _doc(f"2025年度城乡居民医保开始缴费啦\n{TITLE}\n各乡镇人民政府：\n{BODY}\n")
+    assert d.title == TITLE

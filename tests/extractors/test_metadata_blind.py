@@ -64,3 +64,12 @@ def test_lines_that_are_no_scheme_headline(head: str) -> None:
 def test_a_headline_does_not_replace_a_real_title() -> None:
     d = _doc(f"2025年度城乡居民医保开始缴费啦\n{TITLE}\n各乡镇人民政府：\n{BODY}\n")
     assert d.title == TITLE
+
+
+def test_a_tenders_purchaser_is_its_issuer() -> None:
+    text = ("佳木斯市城乡居民大病保险承办服务项目公开招标公告\n项目编号：JMSZC-2024-0031\n"
+            "一、项目基本情况\n采购人：佳木斯市医疗保障局\n预算金额：1850万元\n"
+            "采购需求：为全市参加城乡居民基本医疗保险的人员提供大病保险承办服务。\n")
+    d = _doc(text)
+    assert d.issuers == ["佳木斯市医疗保障局"]
+    assert d.region.code == "230800"

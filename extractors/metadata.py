@@ -984,6 +984,12 @@ def _two_char_children() -> dict[str, dict[str, str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _two_char_divisions() -> dict[str, list[str]]:
+    """Two-character official names (魏县, 盂县, 城区) → their codes."""
+    return {name: codes for name, codes in _regions._tables().by_name.items() if len(name) == 2}
+
+
 def _descend(scores: Counter[str], target: str | None, start: str | None = None) -> str | None:
     """Walk from the best province down while one child clearly dominates its siblings.
 
@@ -1065,6 +1071,16 @@ def _issuer_region(name: str, scores: Callable[[], Counter[str]]) -> tuple[str |
     if best is not None:
         return best, None
     stripped = re.sub(r"^国家税务总局", "", name)
+    # a two-character county opening an org name (魏县医疗保障局, 国家税务总局魏县税务局): too
+    # common as a word to be scanned for in text, safe as the head of an issuer's name
+    codes = _two_char_divisions().get(stripped[:2], []) if len(stripped) > 3 else []
+    if len(codes) > 1:  # 城区 / 郊区: only where the rest of the text points
+        sc = scores()
+        support = {c: sum(sc.get(a, 0.0) for a in _ancestors(c)[1:-1]) for c in codes}
+        top = max(support.values())
+        codes = [c for c in codes if support[c] == top] if top > 0 else []
+    if len(codes) == 1:
+        return codes[0], None
     generic = _GENERIC_ISSUER.match(stripped)
     return None, (_GENERIC_LEVEL[generic[1]] if generic else None)
 

@@ -73,3 +73,24 @@ def test_a_tenders_purchaser_is_its_issuer() -> None:
     d = _doc(text)
     assert d.issuers == ["佳木斯市医疗保障局"]
     assert d.region.code == "230800"
+
+
+@pytest.mark.parametrize("orgs,code", [
+    ("魏县医疗保障局 魏县财政局 国家税务总局魏县税务局", "130434"),  # 河北省邯郸市魏县
+    ("盂县医疗保障局", "140322"),  # 山西省阳泉市盂县
+])
+def test_a_two_character_county_heading_the_issuers_name_is_the_region(orgs: str, code: str) -> None:
+    text = (f"{orgs.split()[0]}关于做好2019年度城乡居民基本医疗保险费征缴工作的通知\n各乡镇人民政府：\n{BODY}\n"
+            + "\n".join(orgs.split()) + "\n2018年10月9日\n")
+    d = _doc(text)
+    assert d.region.code == code
+    assert d.region.county is not None
+
+
+def test_an_ambiguous_two_character_district_needs_the_text_to_point_at_it() -> None:
+    # 城区 names three districts: without a city in the text no county is guessed
+    d = _doc(f"城区医疗保障局关于做好2025年度城乡居民基本医疗保险参保缴费工作的通知\n各街道：\n{BODY}\n城区医疗保障局\n2024年9月10日\n")
+    assert d.region.county is None
+    d = _doc(f"城区医疗保障局关于做好2025年度城乡居民基本医疗保险参保缴费工作的通知\n各街道：\n"
+             f"根据阳泉市医疗保障局的部署，{BODY}\n城区医疗保障局\n2024年9月10日\n")
+    assert d.region.code == "140302"  # 阳泉市城区

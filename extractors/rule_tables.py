@@ -76,6 +76,7 @@ def _table_rules(ctx: _Ctx, blocks: list[list[_Row]]) -> list[_Cand]:
                     cols[j] = name
                     break
         if not cols or not (set(cols.values()) & {"contrib", "fiscal", "assist"}):
+            out += _year_column_rules(ctx, block)
             continue
         # the year: a YYYY年度 in the two lines before the table, else the notice's
         before = text[max(0, block[0][0] - 200) : block[0][0]]
@@ -134,6 +135,41 @@ def _table_rules(ctx: _Ctx, blocks: list[list[_Row]]) -> list[_Cand]:
                     continue
                 out.append(_Cand("assistance", year, params, {"groups": groups} if groups else {}, span, conf, [],
                                  order=rs))
+    return out
+
+
+_YEAR_HEAD = re.compile(r"^\s*((?:19|20)\d{2})\s*年度?\s*$")
+_FLOOR_NOTE = re.compile(r"不低于(?:上表|表中|以上|上述)")
+
+
+def _year_column_rules(ctx: _Ctx, block: list[_Row]) -> list[_Cand]:
+    """项目 | 2025年度 | 2026年度 / 个人缴费 | 400 | 420: a table with a column per year and a row
+    per standard; each cell is that year's rule (a note under it, 财政补助不低于上表所列标准,
+    makes the subsidies floors)."""
+    years = {j: int(m.group(1)) for j, (_, _, h) in enumerate(block[0][2]) if j and (m := _YEAR_HEAD.match(h))}
+    if not years:
+        return []
+    text = ctx.norm.text
+    note = text[block[-1][1] : block[-1][1] + 80].split("\n\n", 1)[0]
+    out: list[_Cand] = []
+    for rs, re_, cells in block[1:]:
+        if len(cells) != len(block[0][2]):
+            continue
+        kind = next((name for name, rx in _COLUMNS if rx.search(cells[0][2])), None)
+        if kind not in ("contrib", "fiscal"):
+            continue
+        for j, year in years.items():
+            amount = _cell_amount(cells[j][2])
+            if amount is None:
+                continue
+            params: dict[str, Any] = {"amount": amount, "currency": "CNY", "per": "person_year"}
+            if kind == "contrib":
+                cand = _Cand("personal_contribution", year, params, {"scheme": "basic_medical", "population": "all"},
+                             (rs, re_), 0.85, [], order=cells[j][0])
+            else:
+                params["bound"] = "min" if "财政" in note and _FLOOR_NOTE.search(note) else "exact"
+                cand = _Cand("fiscal_subsidy", year, params, {}, (rs, re_), 0.85, [], order=cells[j][0])
+            out.append(cand)
     return out
 
 

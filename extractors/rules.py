@@ -452,8 +452,8 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
                     continue
                 if re.search(r"(?:不超过|不得超过|最长|最多)\s*$", sent.between(v.start - 6, v.start)):
                     continue  # a cap (合计不超过6个月), read by _MAX
-                if _is_old_value(sent, v):
-                    continue  # 由现行的3个月调整为6个月
+                if _is_old_value(sent, v) or _in_replaced_quote(sent, v):
+                    continue  # 由现行的3个月调整为6个月 / 将“…设置6个月待遇等待期”调整为:…
                 near = (t.end <= v.start and v.start - t.end <= 12) or (v.end <= t.start and t.start - v.end <= 10)
                 if near:
                     dur, owner = v, t
@@ -541,6 +541,16 @@ def _variable_from_next(ctx: _Ctx, sent: Sentence, cand: _Cand) -> None:
             return
 
 
+def _in_replaced_quote(sent: Sentence, v: Value) -> bool:
+    """将《通知》第三条“…设置6个月待遇等待期”调整为:…: a value quoted from the text being replaced."""
+    head = sent.text[: sent.rel(v.start)]
+    i = head.rfind("“")
+    if i < 0 or "”" in head[i:]:
+        return False
+    j = sent.text.find("”", sent.rel(v.end))
+    return j >= 0 and bool(re.match(r"^\s*(?:调整为|修改为|改为|变更为|修订为|废止)", sent.text[j + 1 : j + 8]))
+
+
 def _enrollee_of(ctx: _Ctx, sent: Sentence) -> str | None:
     """first_time / continuous / interrupted from the sentence or the short heading before it."""
     words = {e: load_vocab(f"enrollee_{e}") for e in ("interrupted", "first_time", "continuous")}
@@ -593,7 +603,7 @@ def _applies_phrase(lead: str) -> list[str]:
 _ASSIST_GATE = re.compile(r"全额|定额|全部|[%％]|百分之|元|个人缴费部分")
 _ASSIST_CTX = re.compile(r"资助|补助|补贴|代缴|减免")
 # an assistance rate is followed at once by its verb: 按60%给予缴费补助, 50%资助
-_ASSIST_AFTER = re.compile(r"^\s*(?:的)?\s*(?:标准)?\s*(?:给予|予以|进行|实行)?\s*(?:个人缴费|缴费|参保)?\s*(?:资助|补助|补贴|代缴|减免)")
+_ASSIST_AFTER = re.compile(r"^\s*(?:的)?\s*(?:标准)?\s*(?:给予|予以|进行|实行)?\s*(?:个人缴费|缴费|参保)?\s*(?:定比|比例)?\s*(?:资助|补助|补贴|代缴|减免)")
 
 
 def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
@@ -826,8 +836,10 @@ def _benefit_start_rules(ctx: _Ctx) -> list[_Cand]:
         # a newborn, benefit-period or waiting-period clause near the payment condition reads it
         # (one long sentence may hold five rules: only the clauses around this one count)
         lo, hi = sent.start + m.start() - 30, sent.start + m.end() + 20
-        if any(t.label in ("NEWBORN", "BENEFIT", "WAIT") and t.start < hi and t.end > lo for t in sent.triggers):
-            continue
+        if any(t.label in ("NEWBORN", "BENEFIT", "WAIT") and t.start < hi and t.end > lo
+               and not (t.label == "WAIT" and re.search(r"(?:不设|无|免设|不再设置)\s*$", sent.between(t.start - 4, t.start)))
+               for t in sent.triggers):
+            continue  # (不设待遇等待期,自缴费次月1日起享受: a wait that is not there does not read it)
         if "享受" not in text[m.end() : m.end() + 20] or re.match(r"^\s*(?:至|到)", text[m.end() :]):
             continue  # 自2020年1月1日起至12月31日止享受: a benefit period
         enrollee = next((e for e, ws in words.items() if _has_any(text, ws)), None) or prev_enrollee

@@ -186,3 +186,10 @@ def test_holdout3_facts_and_must_flag(name: str, encoding: str) -> None:
         i = text.index(needle)
         covering = [f for f in facts if f.start < i + len(needle) and i < f.end]
         assert covering and all(f.flags for f in covering), (needle, covering)
+
+
+def test_a_validity_period_is_one_range() -> None:
+    from extractors.normalise import text_to_normalised
+
+    facts, _ = normalised_to_facts(text_to_normalised("本通知自2024年7月1日起执行至2025年6月30日。"))
+    assert [(f.type, f.value) for f in facts] == [("DATE_RANGE", {"start": "2024-07-01", "end": "2025-06-30"})]

@@ -464,3 +464,27 @@ def test_benefit_start_at_the_end_of_a_long_sentence_of_rules() -> None:
     rules, _ = _rules("集中缴费期为2020年9月1日至12月31日,在集中缴费期内缴费的,待遇享受期为2021年1月1日至12月31日,"
                       "集中缴费期结束后参保缴费的,自缴费次月1日起享受待遇。", year=2021)
     assert [r.params["from"] for r in _of(rules, "benefit_start")] == ["next_month_after_payment"]
+
+
+def test_a_table_with_a_column_per_year() -> None:
+    rules, _ = _rules("2026年度城乡居民医保筹资标准与上年度对比如下(单位:元/人·年):\n项目 | 2025年度 | 2026年度 | 增减\n"
+                      "个人缴费 | 400 | 420 | +20\n各级财政补助 | 700 | 730 | +30\n人均筹资总额 | 1100 | 1150 | +50\n"
+                      "注:各级财政补助不低于上表所列标准。", year=2026)
+    got = sorted((r.kind.value, r.policy_year, r.params["amount"], r.params.get("bound")) for r in rules)
+    assert got == [("fiscal_subsidy", 2025, "700", "min"), ("fiscal_subsidy", 2026, "730", "min"),
+                   ("personal_contribution", 2025, "400", None), ("personal_contribution", 2026, "420", None)]
+
+
+def test_a_value_quoted_from_the_text_being_replaced_is_not_a_rule() -> None:
+    rules, _ = _rules("将《通知》第三条第二款“集中缴费期结束后参保缴费的,设置6个月待遇等待期”调整为:"
+                      "集中缴费期结束后参保缴费的,待遇等待期为3个月。", year=2026)
+    assert [(r.params["amount"], r.params["unit"]) for r in _of(rules, "waiting_period")] == [(3, "month")]
+
+
+def test_a_minimum_share_assistance_and_a_bracketed_extended_window() -> None:
+    rules, _ = _rules("对低保对象给予不低于个人缴费标准70%的定比资助。", year=2026)
+    assert [(r.params["percent"], r.params.get("bound")) for r in _of(rules, "assistance")] == [("70", "min")]
+    rules, _ = _rules("一、延长期内(2025年1月1日至2025年2月28日)参保缴费的,不设待遇等待期,自缴费次月1日起享受待遇。", year=2025)
+    assert [(r.params["start"], r.params["end"], r.conditions.get("phase")) for r in _of(rules, "enrollment_period")] == [
+        ("2025-01-01", "2025-02-28", "extended")]
+    assert [r.params["from"] for r in _of(rules, "benefit_start")] == ["next_month_after_payment"]

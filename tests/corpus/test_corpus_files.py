@@ -77,7 +77,7 @@ def _check_rule(rule: dict, notice_year: int | None) -> None:
     # an optional (debatable) rule may leave out the bound, so either reading matches it
     required = RULE_PARAMS[kind.value] - ({"bound"} if rule.get("optional") else set())
     assert required <= set(params), (kind, params)
-    assert isinstance(rule["policy_year"], int) and 2015 <= rule["policy_year"] <= 2027, rule
+    assert isinstance(rule["policy_year"], int) and 2015 <= rule["policy_year"] <= 2030, rule
     if "amount" in params and kind is not RuleKind.waiting_period:
         _decimal(params["amount"])
     for key in ("start", "end"):

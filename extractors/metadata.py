@@ -656,6 +656,10 @@ def _body_titles(text: str, lines: _Lines, skip: set[int], limit: int) -> list[_
               and not (texts[i][0] in "?？" and _ONLY_FILLER.fullmatch(texts[i]))]
     # per usable line, computed once (a line takes part in up to five groups)
     line_texts = [texts[i] for i in usable]
+    # a metadata or site-furniture line (发布时间:… / 首页 > …) just above: a wrapped title
+    # never goes on across one, the lines above it are the page's, not the title's
+    gap = [k > 0 and any(j in skip or j in noise for j in range(usable[k - 1] + 1, i))
+           for k, i in enumerate(usable)]
     # de-spaced only when used (counting the spacing of a long line was a cost); de-spacing
     # only removes single spaces between CJK chars, so only a line with 关 于 gains a 关于
     spaced: list[str | None] = [None] * len(usable)
@@ -690,7 +694,7 @@ def _body_titles(text: str, lines: _Lines, skip: set[int], limit: int) -> list[_
                                and _starts_with_issuers(despaced(pos + 1))):
             has_about = about[pos]
             for k in range(pos + 1, min(pos + 5, n)):
-                if not short[k]:
+                if not short[k] or gap[k]:
                     break
                 has_about = has_about or about[k]
                 if not (has_about or ends_ok[k]):
@@ -762,7 +766,8 @@ def _find_title(parsed: ParsedDocument, meta: dict[str, str], lines: _Lines, met
     poster's 【联合村】2025年度城乡居民医保开始缴费啦！).
     A repost site repeats the title with other years in its wrapper: when two candidates
     read the same except for their numbers, the later one (inside the reposted notice) wins and
-    the document is flagged ``repost_wrapper``.
+    the document is flagged ``repost_wrapper``; so it is when a repost cue (小编, 阅读:) or a
+    headline naming the scheme with other years than the title stands above the title.
     """
     limit = min(max(1500, int(len(text) * 0.4)), 20000)  # a title sits near the top
     body = _body_titles(text, lines, meta_lines, limit)
@@ -816,7 +821,29 @@ def _find_title(parsed: ParsedDocument, meta: dict[str, str], lines: _Lines, met
                            if i not in meta_lines)
         if _vocab().repost.search(before):
             wrapper = True
+        elif chosen.years:
+            wrapper = _wrapper_headline(text, lines, meta_lines, body, chosen)
     return chosen, body, wrapper
+
+
+def _wrapper_headline(text: str, lines: _Lines, meta_lines: set[int], body: list[_Title], chosen: _Title) -> bool:
+    """Whether a headline above the notice's own title names the scheme with other years than
+    the title (a news or repost page's 2023年…医保缴费问答来了，赶紧收藏！ above the reposted
+    …2024年度…政策解读): the page's wrapper. Other notices' titles listed above are no headline."""
+    count = bisect.bisect_right(lines.ends, chosen.start)
+    noise = _noise_lines(text, lines, count)
+    own = set(chosen.years)
+    for i in range(count):
+        line = lines.texts[i]
+        if not line or i in meta_lines or i in noise or any(t.start <= lines.starts[i] < t.end for t in body):
+            continue
+        compact = _HEAD_END_PUNCT.sub("", _HEAD_TAG.sub("", _nows(line)))
+        if len(compact) > 40 or "。" in compact or "；" in compact or compact.endswith(("：", ":")):
+            continue
+        years = set(_YEAR.findall(compact))
+        if years and _SCHEME_WORD.search(compact) and not years & own:
+            return True
+    return False
 
 
 # --- where the notice's text starts ----------------------------------------------------------------

@@ -94,3 +94,36 @@ def test_an_ambiguous_two_character_district_needs_the_text_to_point_at_it() -> 
     d = _doc(f"城区医疗保障局关于做好2025年度城乡居民基本医疗保险参保缴费工作的通知\n各街道：\n"
              f"根据阳泉市医疗保障局的部署，{BODY}\n城区医疗保障局\n2024年9月10日\n")
     assert d.region.code == "140302"  # 阳泉市城区
+
+
+REPOST_TITLE = "北流市2024年度城乡居民基本医疗保险参保缴费政策解读"
+
+
+@pytest.mark.parametrize("headline", [
+    "2023年北流城乡居民医保缴费问答来了，赶紧收藏！",
+    "阆中市2023年城乡居民医保缴费标准及缴费时间公布(附缴费入口)",
+])
+def test_a_headline_with_other_years_above_the_title_is_a_repost_wrapper(headline: str) -> None:
+    text = (f"北流生活网 > 新闻中心 > 本地民生\n{headline}\n发布时间：2023-09-12\n{REPOST_TITLE}\n"
+            "2024年度城乡居民医保集中缴费工作已经开始，为方便群众了解政策，整理了以下问答。\n" + BODY)
+    d = _doc(text)
+    assert d.title == REPOST_TITLE
+    assert "repost_wrapper" in d.flags
+
+
+@pytest.mark.parametrize("above", [
+    "北流市2024年度城乡居民医保缴费政策来了",  # the same year: the page's own headline
+    "关于做好2023年度城乡居民基本医疗保险参保缴费工作的通知",  # another notice's title listed above
+    "北流市人民政府",  # no year, no scheme
+])
+def test_no_wrapper_without_a_headline_of_other_years(above: str) -> None:
+    d = _doc(f"{above}\n发布时间：2023-09-12\n{REPOST_TITLE}\n各乡镇人民政府：\n{BODY}\n")
+    assert d.title == REPOST_TITLE
+    assert "repost_wrapper" not in d.flags
+
+
+def test_a_title_is_not_joined_across_a_metadata_line() -> None:
+    # the page's headline, its 发布时间 line, then the document's own title line
+    d = _doc(f"临泉县人民政府办公室\n发布时间:2024-09-10 09:32\n临泉县医疗保障局\n"
+             f"关于做好2025年度城乡居民基本医疗保险集中参保缴费工作的通知\n各乡镇人民政府：\n{BODY}\n")
+    assert d.title == "临泉县医疗保障局关于做好2025年度城乡居民基本医疗保险集中参保缴费工作的通知"

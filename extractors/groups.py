@@ -26,7 +26,9 @@ _GROUP_END = re.compile(
 _AFTER_GROUP = re.compile(r"参加(?:城乡)?(?:居民|基本)|参保个人缴费|参合个人缴费|参合|个人缴费|(?<=[员象口童儿人户体众属者])(?:按|由|给予|在\d|的个人|每人|每年|可|均|实行|参保)")
 _BRACKETS = re.compile(r"[(（][^()（）]{0,60}[)）]")
 _DATES = re.compile(r"(?:在|于)?\s*\d{4}\s*年[^,，、]{0,20}?(?:前|以前|之前|后|以后|期间)(?:完成)?[^,，、]{0,20}?的")
-_SPLIT = re.compile(r"、|以及|及其他|和|及|与|，|,|；|;")
+_SPLIT = re.compile(r"(?<![一二三四1-4])、|(?<=[一二三四1-4])、(?![一二三四1-4]级)|以及|及其他|和|及|与|，|,|；|;")
+# a list item's number (1. / 2、/ 二、/ (三)) before a group, but not 一、二级 (grades one and two)
+ENUMERATOR = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、(?![一二三四1-4]级)|\d{1,2}\s*[.、．](?!\d)|[(（][一二三四五六七八九十\d]{1,3}[)）])\s*")
 _TRAIL = re.compile(r"(?:等困难群体|等特殊群体|等困难人员|等人员|等群体|等人群|等对象|等)$")
 # 对 starts a group phrase, except inside 对象/对接/对照/对应/对比/对待
 _CUT = re.compile(r"(?:对于|对)(?![象接照应比待])|其中")
@@ -35,7 +37,7 @@ _TAIL_VERBS = re.compile(r"(?:可通过医疗救助|可通过|通过医疗救助
 
 
 def _clean(word: str) -> str:
-    word = word.strip(" 　:：。．.\t")
+    word = ENUMERATOR.sub("", word.strip(" 　:：。．.\t"))
     word = _LEAD_VERBS.sub("", word)
     for prefix in load_vocab("group_drop_prefix"):
         if word.startswith(prefix) and len(word) > len(prefix) + 1:

@@ -28,7 +28,7 @@ from typing import Any, Callable
 
 from .clauses import Sentence, Trigger, Value, facts_to_values, fill_values, load_vocab, text_to_sentences
 from .contract import Evidence, Fact, Flag, NoticeDocument, Rule, RuleKind
-from .groups import phrase_to_alternatives, phrase_to_groups, phrase_to_tier, phrase_to_tiers
+from .groups import ENUMERATOR, phrase_to_alternatives, phrase_to_groups, phrase_to_tier, phrase_to_tiers
 from .normalise import Normalised
 from .relevance import text_is_relevant
 from .rule_context import (
@@ -592,6 +592,7 @@ def _applies_phrase(lead: str) -> list[str]:
         phrase = parts[-1] + phrase
     phrase = re.split(r"[:：]", phrase)[-1]  # ★特别提醒:集中缴费期结束后再参保的 → after the heading
     phrase = re.sub(r"(?:缴费后|参保后)$", "", phrase.strip())
+    phrase = re.sub(r"^(?:以及|及|和|或者|或)", "", ENUMERATOR.sub("", phrase))  # 2.… / 二、… / 以及…
     # keep only what names people or a situation (…的人员, 未连续参保, 在…期外参保缴费的),
     # not a scheme name left over from the sentence (将居民医保待遇等待期…)
     return [p for p in phrase_to_alternatives(phrase)

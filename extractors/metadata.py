@@ -240,6 +240,8 @@ def _norm_key(key: str) -> str:
 
 _CELL_SEP = re.compile(r"[|｜]")
 _KEY_VALUE = re.compile(r"^([^\s:：]{2,8})\s*[:：]\s*(\S.*)$")
+_NEXT_KEY = re.compile(r"\s+(?=[\u4e00-\u9fff][^\s:：]{1,7}\s*[:：])")  # where the next key: starts
+_PAIR_SEP = re.compile(r"\s*[:：]\s*")
 
 
 def _meta(parsed: ParsedDocument, lines: _Lines) -> tuple[dict[str, str], set[int]]:
@@ -261,7 +263,8 @@ def _meta(parsed: ParsedDocument, lines: _Lines) -> tuple[dict[str, str], set[in
             cells = [c.strip() for c in _CELL_SEP.split(text)]
         elif ":" in text or "：" in text:
             m = _KEY_VALUE.match(text)
-            cells = [m.group(1), m.group(2)] if m else []
+            # a byline holds several pairs: 来源：X 作者：Y 发布时间：2023-09-12 阅读：2856
+            cells = [c.strip() for seg in _NEXT_KEY.split(text) for c in _PAIR_SEP.split(seg, 1)] if m else []
         else:
             continue  # no cells: nothing below can happen
         found = False
@@ -947,6 +950,25 @@ def _signature_at(work: str, d: _Date) -> tuple[_Signature | None, bool]:
     return _Signature(_merge_tax_bureau(names), d), _IMPRINT.match(work, d.end, d.end + 4) is not None
 
 
+_BRACKETED = re.compile(r"^[(（]([^()（）]{4,80})[)）]$")
+
+
+def _closing_orgs(work: str) -> list[str]:
+    """The org names a news or repost page closes the notice with, in brackets: （北流市医疗保障局）.
+
+    Read from the last lines up, past the page's furniture (上一篇…, 责任编辑：…); the first
+    other line decides. Only used when no dated signature exists.
+    """
+    v = _vocab()
+    for line in reversed(work[-600:].split("\n")[1:] if len(work) > 600 else work.split("\n")):
+        line = line.strip()
+        if not line or v.noise.search(line) or _KEY_VALUE.match(line):
+            continue
+        m = _BRACKETED.match(line)
+        return (_split_orgs(m[1]) or []) if m else []
+    return []
+
+
 _SEAL_NOTE = re.compile(r"[(（][^()（）]{0,12}(?:盖章|印章|章|印)[)）]")
 _IMPRINT = re.compile(r"\s*印发")
 
@@ -1376,8 +1398,11 @@ def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fac
 
     # --- issuers
     issuers: list[str] = []
+    closing = _closing_orgs(text) if signature is None else []
     if signature is not None:
         issuers = signature.orgs
+    elif closing:
+        issuers = closing
     elif title is not None and title.issuers:
         issuers = list(title.issuers)
     elif meta.get("issuer"):

@@ -127,3 +127,28 @@ def test_a_title_is_not_joined_across_a_metadata_line() -> None:
     d = _doc(f"临泉县人民政府办公室\n发布时间:2024-09-10 09:32\n临泉县医疗保障局\n"
              f"关于做好2025年度城乡居民基本医疗保险集中参保缴费工作的通知\n各乡镇人民政府：\n{BODY}\n")
     assert d.title == "临泉县医疗保障局关于做好2025年度城乡居民基本医疗保险集中参保缴费工作的通知"
+
+
+NEWS_PAGE = ("北流生活网 > 新闻中心 > 本地民生\n2023年北流城乡居民医保缴费问答来了，赶紧收藏！\n"
+             "来源：北流市医疗保障局　作者：医保局　发布时间：2023-09-12　阅读：2856\n" + REPOST_TITLE + "\n"
+             "2024年度城乡居民医保集中缴费工作已经开始，为方便群众了解政策，整理了以下问答。\n"
+             "问一：什么时候缴费？\n答：集中缴费期为2023年9月1日至2023年12月31日。\n{end}\n"
+             "责任编辑：小林\n上一篇：北流市开展夏季防溺水宣传　下一篇：北流市新建3所乡镇卫生院\n")
+
+
+def test_a_news_pages_byline_date_and_closing_attribution() -> None:
+    d = _doc(NEWS_PAGE.format(end="（北流市医疗保障局）"))
+    assert "repost_wrapper" in d.flags
+    assert d.published == "2023-09-12"  # the byline's 发布时间 (its third pair), not a body date
+    assert d.issuers == ["北流市医疗保障局"]
+    assert d.region.code == "450981"
+
+
+@pytest.mark.parametrize("end", ["（责任编辑:李小编）", "（完）", "北流市医疗保障局"])
+def test_only_a_bracketed_org_line_is_a_closing_attribution(end: str) -> None:
+    assert _doc(NEWS_PAGE.format(end=end)).issuers == []
+
+
+def test_a_dated_signature_wins_over_a_closing_attribution() -> None:
+    d = _doc(f"{TITLE}\n各乡镇人民政府：\n{BODY}\n临泉县医疗保障局\n2024年9月10日\n（临泉县人民政府办公室）\n")
+    assert d.issuers == ["临泉县医疗保障局"]

@@ -861,7 +861,7 @@ _BODY_OPENER_FIRST = frozenset("为根按依近现经")  # the first chars of _B
 
 
 def _addressee_start(work: str, after: int) -> int:
-    """Where the first addressee match (``(?:^|\s)各…[:：]``) starting at or after ``after`` starts."""
+    r"""Where the first addressee match (``(?:^|\s)各…[:：]``) starting at or after ``after`` starts."""
     pos = max(after, 0)
     if pos == 0 and _ADDRESSEE_AT_START.match(work):
         return 0

@@ -1319,6 +1319,13 @@ def _content(text: str, lines: _Lines, meta_lines: set[int]) -> str:
 
 # --- putting it together ---------------------------------------------------------------------------------
 
+_ISSUED_NOTE = re.compile(
+    r"\s*[(（]\s*(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)?\s*"
+    r"(?P<org>[\u4e00-\u9fff]{2,40}?(?:政府办公室|政府办公厅|人民政府|办公室|办公厅|局|委员会))\s*印发"
+    r"[^()（）\n]{0,30}[)）][ \t]*(?=\n|$)"
+)
+
+
 def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fact]) -> NoticeDocument:
     """The contract's ``document`` object for one notice (see the module docstring)."""
     work = _norm_to_work(norm)
@@ -1346,6 +1353,9 @@ def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fac
             cache.append(_content(text, lines, meta_lines))
         return cache[0]
 
+    # (2024年9月10日睢宁县人民政府办公室印发 睢政办规〔2024〕3号): a rule's issuing note under its title
+    note = _ISSUED_NOTE.match(text, title_end) if title_end else None
+
     # --- document numbers
     # (facts given: their DOC_NOs, even none; no facts at all: the text's own scan)
     all_nos = _fact_docnos(facts, work) if facts else _docnos(text)
@@ -1365,7 +1375,8 @@ def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fac
             if d.start >= header_end:
                 break
             lead = text[max(0, d.start - 8): d.start]
-            if lead.endswith(("》(", "》（", "》")) or _CITING.search(lead):
+            own_note = note is not None and note.start() <= d.start < note.end()
+            if lead.endswith(("》(", "》（", "》")) or (_CITING.search(lead) and not own_note):
                 continue  # a citation in the header zone
             doc_number = d.canonical
             doc_number_repaired = d.repaired
@@ -1403,6 +1414,8 @@ def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fac
         issuers = signature.orgs
     elif closing:
         issuers = closing
+    elif note is not None:
+        issuers = _split_orgs(note.group("org")) or [note.group("org")]
     elif title is not None and title.issuers:
         issuers = list(title.issuers)
     elif meta.get("issuer"):

@@ -152,3 +152,16 @@ def test_only_a_bracketed_org_line_is_a_closing_attribution(end: str) -> None:
 def test_a_dated_signature_wins_over_a_closing_attribution() -> None:
     d = _doc(f"{TITLE}\n各乡镇人民政府：\n{BODY}\n临泉县医疗保障局\n2024年9月10日\n（临泉县人民政府办公室）\n")
     assert d.issuers == ["临泉县医疗保障局"]
+
+
+def test_a_rules_issuing_note_under_its_title_gives_number_and_issuer() -> None:
+    d = _doc("睢宁县城乡居民基本医疗保险参保缴费实施细则\n(2024年9月10日睢宁县人民政府办公室印发 睢政办规〔2024〕3号)\n\n"
+             "第一条 为规范我县城乡居民基本医疗保险参保缴费管理,根据《徐州市城乡居民基本医疗保险办法》(徐政规〔2022〕5号)"
+             "等规定,制定本细则。\n" + BODY)
+    assert (d.doc_number, d.issuers, d.published) == ("睢政办规〔2024〕3号", ["睢宁县人民政府办公室"], "2024-09-10")
+    assert d.cites == ["徐政规〔2022〕5号"]
+
+
+def test_a_cited_document_issued_by_someone_else_is_still_a_citation() -> None:
+    d = _doc(f"{TITLE}\n各乡镇人民政府：\n根据省政府办公厅印发的《实施办法》(皖政办〔2023〕7号),{BODY}\n")
+    assert d.doc_number is None and d.cites == ["皖政办〔2023〕7号"]

@@ -1209,6 +1209,7 @@ def _expand_issuer(name: str, region: Region) -> str:
 
 # --- policy year ---------------------------------------------------------------------------------------
 
+_YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*(?:年度?)?\s*(?:—|–|-|－|~|～|至|到|、|和)\s*(?:19|20)\d{2}\s*年度")
 _YEAR_DU = re.compile(r"((?:19|20)\d{2})\s*年度")
 _YEAR_SCHEME = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)\s*(?:度|城乡|居民|城镇|全[省市县区]|医保|医疗|基本医疗|参保)")
 _CITATION = re.compile(r"《[^》]{0,120}》|〔\d{4}〕|\[\d{4}\]")
@@ -1224,7 +1225,7 @@ def _find_policy_year(title: str | None, content: Callable[[], str], published: 
     ``N+1年度`` at least twice, that is the year governed.
     """
     if title:
-        m = _YEAR_DU.search(title)
+        m = _YEAR_SPAN.search(title) or _YEAR_DU.search(title)  # 2026—2027年度: from its first year
         if m:
             return int(m[1])
     plain = _CITATION.sub(" ", content())

@@ -165,3 +165,8 @@ def test_a_rules_issuing_note_under_its_title_gives_number_and_issuer() -> None:
 def test_a_cited_document_issued_by_someone_else_is_still_a_citation() -> None:
     d = _doc(f"{TITLE}\n各乡镇人民政府：\n根据省政府办公厅印发的《实施办法》(皖政办〔2023〕7号),{BODY}\n")
     assert d.doc_number is None and d.cites == ["皖政办〔2023〕7号"]
+
+
+def test_a_title_naming_two_insurance_years_governs_from_the_first() -> None:
+    d = _doc("宝鸡市凤翔区医疗保障局关于2026—2027年度城乡居民基本医疗保险参保缴费有关事项的公告\n" + BODY)
+    assert d.policy_year == 2026

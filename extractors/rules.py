@@ -65,7 +65,9 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
             trigs = sorted(trigs + [t for t in sent.triggers if t.label == "ASSIST" and t.text in ("补助", "补贴")
                                     and "财政" in sent.between(t.start - 12, t.start)
                                     and "资助" not in sent.between(t.start - 12, t.start)], key=lambda t: t.start)
-        if not trigs or "元" not in sent.text:
+        # (no trigger before an amount: 各级财政按照每人每年不低于640元的标准给予补助 names it after)
+        if (not trigs and not (label == "FISCAL" and "财政" in sent.text)) or \
+                ("元" not in sent.text and "￥" not in sent.text and "¥" not in sent.text):
             continue  # no amount, nothing to bind (and the sentence's values are never read)
         bound_end: dict[int, int] = {}  # trigger start → end of the amount it already took
         for v in _values(sent, "MONEY"):
@@ -80,6 +82,16 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
                 # 2026年度为每人每年420元,2027年度为每人每年440元: a second amount chained to the
                 # one its trigger already took (the checks below still ask for a year or a tier)
                 owner = next((t for t in trigs if t.start in bound_end and 0 <= v.start - bound_end[t.start] <= 20), None)
+            if owner is None and label == "FISCAL" and v.trusted and v.value and \
+                    _FISCAL_BEFORE.search(sent.between(v.start - 20, v.start)) and \
+                    _FISCAL_AFTER.match(sent.between(v.end, v.end + 10)):
+                # 各级财政按照每人每年不低于640元的标准给予补助: the subsidy named after its amount
+                year, ysrc = _year_for(ctx, sent, v.start)
+                bound = "min" if re.search(r"不低于|不少于", sent.between(v.start - 6, v.start)) else "exact"
+                out.append(_Cand(kind, year, {"amount": v.value["amount"], "currency": "CNY", "per": "person_year",
+                                              "bound": bound}, {}, _evidence_span(sent, v.start, v.end),
+                                 _base_conf(ysrc) - 0.05, list(v.flags), order=v.start))
+                continue
             if owner is None:
                 continue
             if owner.attrs.get("after_value"):
@@ -131,9 +143,10 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
                     continue  # 资助后个人缴纳150元 is the net amount of an assistance rule
                 if owner.text == "个人缴纳" and sent.between(owner.start - 1, owner.start) == "由":
                     continue  # 由个人缴纳15元、医保统筹基金划转15元: a share of the amount, not the standard
-                if owner.text in ("个人缴纳", "个人一次性缴纳") and any(
+                if (owner.text in ("个人缴纳", "个人一次性缴纳") or owner.text == "个人缴费"
+                        and sent.between(owner.end, v.start).strip() in ("", "为")) and any(
                         t.label == "ASSIST" and t.end <= owner.start for t in sent.triggers):
-                    continue  # 每人每年资助200元,个人缴纳180元: the net amount again
+                    continue  # 每人每年资助200元,个人缴纳180元 / 每人资助150元,个人缴费230元: the net amount again
                 ltc = max(head.rfind(w) for w in load_vocab("ltc_words"))
                 basic = max(head.rfind("医疗保险"), head.rfind("医保"))
                 if "职工" in sent.between(max(sent.start, owner.start - 12), owner.start):
@@ -164,6 +177,8 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
 
 
 _PREDECESSOR = re.compile(r"(?:^|[,，;；。、])\s*(?:整合前的?[^,，]{0,8}[,，])?\s*原(?:新农合|新型农村合作医疗|城镇居民)")
+_FISCAL_BEFORE = re.compile(r"财政[^,，。；;]{0,4}按(?:照)?\s*(?:人均|每人每年|每人)?\s*(?:不低于|不少于)?\s*$")
+_FISCAL_AFTER = re.compile(r"^\s*(?:的)?\s*标准\s*(?:给予|予以|进行)?\s*(?:补助|补贴)")
 _LAST_YEAR = re.compile(r"(?:去年|上年度?|上一年度?)\s*(?:是|为)\s*(?:每人每年)?\s*$")
 
 
@@ -601,6 +616,8 @@ def _applies_phrase(lead: str) -> list[str]:
 
 # --------------------------------------------------------------------------- assistance
 
+# 个人再缴纳270元 / 个人缴费230元 / 自己只交300元: the amount right after says what the person still pays
+_NET_RIGHT_BEFORE = re.compile(r"(?:个人|自己)\s*(?:再|仅|只|只需|需|还需)?\s*(?:缴纳|缴费|缴|交)\s*(?:为)?\s*$")
 _ASSIST_GATE = re.compile(r"全额|定额|全部|[%％]|百分之|元|个人缴费部分")
 _ASSIST_CTX = re.compile(r"资助|补助|补贴|代缴|减免")
 # an assistance rate is followed at once by its verb: 按60%给予缴费补助, 50%资助
@@ -647,7 +664,8 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
             if v.value is None:
                 continue
             before = sent.between(v.start - 14, v.start)
-            if _has_any(before, net_words) or _has_any(before, load_vocab("after_assistance")):
+            if _has_any(before, net_words) or _has_any(before, load_vocab("after_assistance")) \
+                    or _NET_RIGHT_BEFORE.search(before):
                 stmts.append({"mode": "net", "pos": v.start, "end": v.end, "amount": v.value["amount"], "trusted": v.trusted})
             elif re.search(r"(?:资助|补助|补贴)(?:标准|金额)?\s*(?:为|是)?\s*(?:每人每年|每人|人均)?\s*$", before) or \
                     re.search(r"给予\s*(?:每人每年|每人)?\s*$", before) or \
@@ -803,6 +821,7 @@ def _newborn_rules(ctx: _Ctx) -> list[_Cand]:
     return with_window[:1] if with_window else cands[:1]
 
 
+_START_TIME = re.compile(r"待遇(?:起始|开始)(?:时间|日期)\s*(?:为|是)\s*(?:缴费|参保缴费)(?:之日)?\s*(?:的)?\s*次月\s*(?:1\s*日)?")
 _FROM_PYS = re.compile(r"(?:从|自|于)?\s*(?P<y>\d{4})\s*年\s*1\s*月\s*1\s*日\s*(?:起|开始)")
 _FROM_NEXT = re.compile(r"(?:缴费|缴纳|参保)[^,，。；]{0,8}次月\s*(?:1\s*日)?\s*(?:起|开始)")
 # (compiled once: the benefit-start builder tests every sentence of the notice)
@@ -821,13 +840,17 @@ def _benefit_start_rules(ctx: _Ctx) -> list[_Cand]:
             found = next((e for e, ws in words.items() if _has_any(sent.text, ws)), None)
             if found or _HEADING_OPEN.match(sent.text):
                 prev_enrollee = found
-        if "享受" not in sent.text or not _trig(sent, "START"):
+        if ("享受" not in sent.text and "待遇起始" not in sent.text) or not _trig(sent, "START"):
             continue
         text = sent.text
         frm = None
         m = None
-        for name, rx in (("third_month_after_payment", _FROM_THIRD), ("next_month_after_payment", _FROM_NEXT),
-                         ("policy_year_start", _FROM_PYS)):
+        start_time = _START_TIME.search(text)
+        if start_time:  # 待遇起始时间为缴费次月1日 (no 享受 needed)
+            frm, m = "next_month_after_payment", start_time
+        for name, rx in (() if start_time else (("third_month_after_payment", _FROM_THIRD),
+                                                ("next_month_after_payment", _FROM_NEXT),
+                                                ("policy_year_start", _FROM_PYS))):
             m = rx.search(text)
             if m:
                 frm = name
@@ -841,7 +864,7 @@ def _benefit_start_rules(ctx: _Ctx) -> list[_Cand]:
                and not (t.label == "WAIT" and re.search(r"(?:不设|无|免设|不再设置)\s*$", sent.between(t.start - 4, t.start)))
                for t in sent.triggers):
             continue  # (不设待遇等待期,自缴费次月1日起享受: a wait that is not there does not read it)
-        if "享受" not in text[m.end() : m.end() + 20] or re.match(r"^\s*(?:至|到)", text[m.end() :]):
+        if not start_time and ("享受" not in text[m.end() : m.end() + 20] or re.match(r"^\s*(?:至|到)", text[m.end() :])):
             continue  # 自2020年1月1日起至12月31日止享受: a benefit period
         enrollee = next((e for e, ws in words.items() if _has_any(text, ws)), None) or prev_enrollee
         pos = sent.start + m.start()

@@ -488,3 +488,31 @@ def test_a_minimum_share_assistance_and_a_bracketed_extended_window() -> None:
     assert [(r.params["start"], r.params["end"], r.conditions.get("phase")) for r in _of(rules, "enrollment_period")] == [
         ("2025-01-01", "2025-02-28", "extended")]
     assert [r.params["from"] for r in _of(rules, "benefit_start")] == ["next_month_after_payment"]
+
+
+def test_net_amounts_in_other_words_and_a_subsidy_named_after_its_amount() -> None:
+    rules, _ = _rules("对低保对象按每人每年150元给予定额资助,个人再缴纳270元。", year=2026)
+    assert [(r.params["amount"], r.params.get("net_personal_amount")) for r in _of(rules, "assistance")] == [("150", "270")]
+    rules, _ = _rules("2023年度个人缴费标准为每人每年380元。城乡低保对象每人资助150元,个人缴费230元。", year=2023)
+    assert [r.params["amount"] for r in _of(rules, "personal_contribution")] == ["380"]
+    assert [(r.params["amount"], r.params.get("net_personal_amount")) for r in _of(rules, "assistance")] == [("150", "230")]
+    rules, _ = _rules("其中,各级财政按照每人每年不低于640元的标准给予补助;居民个人缴纳标准为每人每年380元。")
+    assert [(r.params["amount"], r.params["bound"]) for r in _of(rules, "fiscal_subsidy")] == [("640", "min")]
+    assert _of(rules, "assistance") == []
+    rules, _ = _rules("2025年度居民医保个人缴费标准为400元/人/年。各级财政补助标准不低于每人每年￥700,由各级财政按规定比例分担。",
+                      year=2025)
+    assert [(r.params["amount"], r.params["bound"]) for r in _of(rules, "fiscal_subsidy")] == [("700", "min")]
+
+
+def test_more_words_for_windows_waits_and_benefit_starts() -> None:
+    rules, _ = _rules("(一)集中收缴时间为2025年9月1日至2025年12月31日。\n(二)延长缴费期内缴费的,待遇起始时间为缴费次月1日。\n"
+                      "(三)延长缴费期结束后参保缴费的,设置90天待遇免赔期,免赔期内发生的医疗费用基金不予支付。", year=2026)
+    assert [(r.params["start"], r.conditions.get("phase")) for r in _of(rules, "enrollment_period")] == [
+        ("2025-09-01", "concentrated")]
+    assert [r.params["from"] for r in _of(rules, "benefit_start")] == ["next_month_after_payment"]
+    assert [(r.params["amount"], r.params["unit"]) for r in _of(rules, "waiting_period")] == [(90, "day")]
+
+
+def test_a_misconception_warned_against_is_not_a_standard() -> None:
+    rules, _ = _rules("上述人均筹资标准不是个人应缴纳的金额,宣传时要准确表述,防止群众误以为个人需缴纳1070元。")
+    assert _of(rules, "personal_contribution") == []

@@ -138,7 +138,7 @@ class _Tables:
     by_code: dict[str, Division]
     by_name: dict[str, list[str]]  # official names → codes (placeholders excluded)
     aliases: dict[str, list[_Alias]]
-    city_short: dict[str, list[str]]  # derived short forms of cities → codes
+    city_short: dict[str, list[str]]  # derived short forms of cities and autonomous counties → codes
     children: dict[str, list[str]]
 
 
@@ -191,7 +191,27 @@ def _tables() -> _Tables:
             # a province's short form wins (吉林 is the province, 海南 the island province)
             if form not in province_shorts and form not in by_name:
                 city_short.setdefault(form, []).append(div.code)
+    for div in by_code.values():
+        # 积石山保安族东乡族撒拉族自治县 → 积石山县, 鄂伦春自治旗 → 鄂伦春旗? no: only a place name
+        # left before the nationalities (how the county's own notices name it)
+        if div.level == "county" and div.name.endswith(("自治县", "自治旗")):
+            form = _autonomous_county_short_form(div.name)
+            if form and form not in by_name and form not in province_shorts:
+                city_short.setdefault(form, []).append(div.code)
     return _Tables(by_code, by_name, aliases, city_short, children)
+
+
+def _autonomous_county_short_form(name: str) -> str | None:
+    """积石山保安族东乡族撒拉族自治县 → 积石山县, 大通回族土族自治县 → 大通县; None when no place name is left."""
+    short = name[:-3]
+    while True:
+        stripped = _ETHNIC_TAIL.sub("", short)
+        if stripped == short or len(stripped) < 2:  # 长白朝鲜族 → 长白, not 长 (白 is a nationality too)
+            break
+        short = stripped
+    if len(short) < 2 or short == name[:-3]:
+        return None
+    return short + name[-1]
 
 
 def _city_short_form(name: str) -> str | None:

@@ -215,3 +215,8 @@ def test_build_script_turns_source_tables_into_rows() -> None:
                                  [{"code": "450703", "name": "钦北区", "cityCode": "4599", "provinceCode": "45"}])
     finally:
         build._CHECKED = checked
+
+
+@pytest.mark.parametrize("short,code", [("积石山县", "622927"), ("大通县", "630121"), ("长白县", "220623"), ("务川县", "520326")])
+def test_autonomous_counties_by_the_short_name_their_own_notices_use(short: str, code: str) -> None:
+    assert [r.code for r in R.name_to_regions(short)] == [code]

@@ -919,6 +919,22 @@ def _find_signature(work: str) -> _Signature | None:
     return fallback
 
 
+def _early_signature(work: str) -> _Signature | None:
+    """A signature block before the last 40%: an org line and a date alone on the next line,
+    closing a 印发 cover letter above the attached 方案, or under a Q&A's title. Only asked
+    when nothing closes the notice."""
+    floor = int(len(work) * 0.6)
+    for d in _dates(work, 0, floor):
+        line_start = work.rfind("\n", 0, d.start) + 1
+        line_end = work.find("\n", d.end)
+        if work[line_start:d.start].strip() or work[d.end: line_end if line_end >= 0 else len(work)].strip():
+            continue  # not a date alone on its line
+        found, is_imprint = _signature_at(work, d)
+        if found is not None and not is_imprint:
+            return found
+    return None
+
+
 _SIGNATURE_CHUNK = 300  # chars of dates read at a time (the last date is mostly the signature's)
 
 
@@ -1393,7 +1409,7 @@ def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fac
             cites.append(d.canonical)
 
     # --- dates
-    signature = _find_signature(text)
+    signature = _find_signature(text) or _early_signature(text)
     published: str | None = None
     for role in ("date_written",):
         if meta.get(role):

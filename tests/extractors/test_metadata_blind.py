@@ -170,3 +170,17 @@ def test_a_cited_document_issued_by_someone_else_is_still_a_citation() -> None:
 def test_a_title_naming_two_insurance_years_governs_from_the_first() -> None:
     d = _doc("宝鸡市凤翔区医疗保障局关于2026—2027年度城乡居民基本医疗保险参保缴费有关事项的公告\n" + BODY)
     assert d.policy_year == 2026
+
+
+def test_a_cover_letters_signature_above_the_attached_plan() -> None:
+    plan = "凤凰县2025年度城乡居民基本医疗保险参保缴费工作方案\n一、工作目标\n" + BODY * 8
+    d = _doc("凤凰县人民政府办公室关于印发《凤凰县2025年度城乡居民基本医疗保险参保缴费工作方案》的通知\n凤政办发〔2024〕15号\n"
+             "各乡镇人民政府,县直机关各单位:\n《工作方案》已经县人民政府同意,现印发给你们,请认真贯彻落实。\n\n"
+             "凤凰县人民政府办公室\n2024年8月30日\n\n" + plan)
+    assert (d.published, d.issuers) == ("2024-08-30", ["凤凰县人民政府办公室"])
+
+
+def test_a_qa_with_its_issuer_and_date_under_the_title() -> None:
+    d = _doc("门源回族自治县2026年度城乡居民基本医疗保险参保缴费政策问答\n门源回族自治县医疗保障局\n2025年9月10日\n"
+             "问一:哪些人可以参加居民医保?\n答:" + BODY * 6)
+    assert (d.published, d.issuers) == ("2025-09-10", ["门源回族自治县医疗保障局"])

@@ -293,6 +293,38 @@ def test_holdout3_notices_have_gold_and_back() -> None:
         assert re.fullmatch(r"h3_\d{2}_[a-z0-9_]+_\d{4}", name), name
 
 
+# ---------------------------------------------------------------- holdout8 (blind held-out set: 6 PDF + 4 DOCX from .src)
+
+HOLDOUT8 = CORPUS / "holdout8"
+HOLDOUT8_SOURCES = build_corpus.sources(HOLDOUT8 / "src") if (HOLDOUT8 / "src").is_dir() else []
+
+
+def test_holdout8_sources_build_the_committed_files_byte_identically(tmp_path: Path) -> None:
+    assert HOLDOUT8_SOURCES, "no sources under corpus/holdout8/src"
+    assert build_corpus.main(["--src", str(HOLDOUT8 / "src"), "--out", str(tmp_path)]) == 0
+    for src in HOLDOUT8_SOURCES:
+        rebuilt, committed = tmp_path / src.out_name, HOLDOUT8 / src.out_name
+        assert committed.exists(), f"{committed} not committed; run scripts/build_corpus.py --src corpus/holdout8/src"
+        if rebuilt.read_bytes() == committed.read_bytes():
+            continue
+        assert src.format in ("pdf", "docx"), f"{committed} differs from its rebuild"
+        assert _binary_text(rebuilt) == _binary_text(committed), f"{committed}: text differs from its rebuild"
+
+
+def test_holdout8_check_mode_defaults_out_to_the_src_parent() -> None:
+    assert build_corpus.main(["--src", str(HOLDOUT8 / "src"), "--check"]) == 0
+
+
+def test_holdout8_notices_have_gold_and_back() -> None:
+    notices = sorted(p.name.rsplit(".", 1)[0] for p in HOLDOUT8.iterdir() if p.is_file() and p.suffix in SUFFIXES)
+    assert len(notices) == 10 and len(set(notices)) == 10
+    assert notices == sorted(p.stem for p in GOLD.glob("h8_*.json"))
+    formats = [s.format for s in HOLDOUT8_SOURCES]
+    assert formats.count("pdf") == 6 and formats.count("docx") == 4
+    for name in notices:
+        assert re.fullmatch(r"h8_\d{2}_[a-z0-9_]+_\d{4}", name), name
+
+
 def test_missing_src_folder_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert build_corpus.main(["--src", str(tmp_path / "nope")]) == 1
     assert "nope" in capsys.readouterr().err

@@ -62,19 +62,34 @@ _COLUMNS = (
 _GRADE = re.compile(r"^\s*(?:[高中低一二三四五六1-6]\s*档|第[一二三四五六1-6]档)\s*$")
 
 
+def _header_columns(header: list[_Cell]) -> dict[int, str]:
+    cols: dict[int, str] = {}
+    for j, (_, _, h) in enumerate(header):
+        if j == 0:
+            continue
+        for name, rx in _COLUMNS:
+            if rx.search(h):
+                cols[j] = name
+                break
+    return cols
+
+
+def _table_is_read(block: list[_Row]) -> bool:
+    """Whether _table_rules reads this table by its columns (its rows are then not sentences)."""
+    if set(_header_columns(block[0][2]).values()) & {"contrib", "fiscal", "assist"}:
+        return True
+    if any(j and _YEAR_HEAD.match(h) for j, (_, _, h) in enumerate(block[0][2])):
+        return any(next((name for name, rx in _COLUMNS if rx.search(cells[0][2])), None) in ("contrib", "fiscal")
+                   for _, _, cells in block[1:])
+    return False
+
+
 def _table_rules(ctx: _Ctx, blocks: list[list[_Row]]) -> list[_Cand]:
     out: list[_Cand] = []
     text = ctx.norm.text
     for block in blocks:
         header = block[0][2]
-        cols: dict[int, str] = {}
-        for j, (_, _, h) in enumerate(header):
-            if j == 0:
-                continue
-            for name, rx in _COLUMNS:
-                if rx.search(h):
-                    cols[j] = name
-                    break
+        cols = _header_columns(header)
         if not cols or not (set(cols.values()) & {"contrib", "fiscal", "assist"}):
             out += _year_column_rules(ctx, block)
             continue

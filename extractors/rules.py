@@ -45,7 +45,7 @@ from .rule_context import (
     _values,
     _year_for,
 )
-from .rule_tables import _table_blocks, _table_rules
+from .rule_tables import _table_blocks, _table_is_read, _table_rules
 from .sanity import rule_to_sanity_flags
 
 __all__ = ["facts_to_rules"]
@@ -113,7 +113,8 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
                 # says for whom or for which year (学生儿童每人每年380元 / 2022年为350元);
                 # 每户最高不超过3000元 is not a second standard
                 between = sent.between(bound_end[owner.start], v.start)
-                if not (phrase_to_tiers(between) or re.search(r"\d{4}\s*年", between) or _LAST_YEAR.search(between)):
+                if not (phrase_to_tiers(between) or re.search(r"\d{4}\s*年", between) or _LAST_YEAR.search(between)
+                        or _GRADE_WORD.search(between) or _RAISED_TO.search(between)):
                     continue
             # another trigger of a different kind between the owner and the amount takes it
             if any(owner.end <= t.start and t.end <= v.start and t.label not in (label, "START") for t in sent.triggers):
@@ -179,6 +180,7 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
 _PREDECESSOR = re.compile(r"(?:^|[,，;；。、])\s*(?:整合前的?[^,，]{0,8}[,，])?\s*原(?:新农合|新型农村合作医疗|城镇居民)")
 _FISCAL_BEFORE = re.compile(r"财政[^,，。；;]{0,4}按(?:照)?\s*(?:人均|每人每年|每人)?\s*(?:不低于|不少于)?\s*$")
 _FISCAL_AFTER = re.compile(r"^\s*(?:的)?\s*标准\s*(?:给予|予以|进行)?\s*(?:补助|补贴)")
+_RAISED_TO = re.compile(r"(?:提高|增加|调整|上调|提升)\s*(?:到|至|为)\s*(?:每人每年)?\s*$")  # 由…520元提高到550元: the new value
 _LAST_YEAR = re.compile(r"(?:去年|上年度?|上一年度?)\s*(?:是|为)\s*(?:每人每年)?\s*$")
 
 
@@ -376,6 +378,10 @@ def _benefit_period_rules(ctx: _Ctx) -> list[_Cand]:
             if owner is None and v.value is not None and _BENEFIT_AFTER.match(sent.between(v.end, v.end + 12)) \
                     and "待遇" in sent.between(v.end, v.end + 20) and v.value["start"][5:] == "01-01":
                 owner = Trigger("BENEFIT", v.start, v.start, "")
+            if owner is None and v.value is not None and v.value["start"][5:] == "01-01" \
+                    and re.search(r"享受\s*$", sent.between(v.start - 3, v.start)) \
+                    and re.match(r"^\s*(?:的)?[^,，。；]{0,8}待遇", sent.between(v.end, v.end + 12)):
+                owner = Trigger("BENEFIT", v.start, v.start, "")  # 享受2027年1月1日至12月31日的居民医保待遇
             if owner is None or not v.trusted or v.value is None:
                 continue
             year, ysrc = _year_for(ctx, sent, owner.start)
@@ -649,7 +655,8 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
             near = sent.between(v.start - 10, v.end + 10)
             after = sent.between(v.end, v.end + 10)
             before = sent.between(v.start - 10, v.start)
-            if not (_ASSIST_AFTER.match(after) or re.search(r"(?:资助|补助|补贴)(?:比例|标准)?\s*(?:为|是|按照|按)?\s*$", before)):
+            if not (_ASSIST_AFTER.match(after) or re.search(
+                    r"(?:资助|补助|补贴)\s*(?:个人缴费(?:标准)?的?)?\s*(?:比例|标准)?\s*(?:为|是|按照|按)?\s*$", before)):
                 continue
             if _has_any(near, not_assist):
                 continue
@@ -670,7 +677,7 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
             elif re.search(r"(?:资助|补助|补贴)(?:标准|金额)?\s*(?:为|是)?\s*(?:每人每年|每人|人均)?\s*$", before) or \
                     re.search(r"给予\s*(?:每人每年|每人)?\s*$", before) or \
                     re.search(r"(?:定额资助|定额补助|定额补贴)\s*[,，]?\s*(?:标准为)?\s*(?:每人每年|每人|人均)\s*$", before) or \
-                    re.match(r"^\s*(?:的)?\s*(?:标准)?\s*(?:给予|予以)\s*(?:定额)?\s*(?:资助|补助|补贴)", sent.between(v.end, v.end + 10)):
+                    re.match(r"^\s*(?:的)?\s*(?:标准)?\s*(?:(?:给予|予以)\s*(?:定额)?|定额)\s*(?:资助|补助|补贴)", sent.between(v.end, v.end + 10)):
                 if "万" in v.text or "亿" in v.text:
                     continue
                 bound = "min" if re.search(r"(?:不低于|不少于|至少)\s*$", before) else None
@@ -985,7 +992,7 @@ def _coverage_rules(ctx: _Ctx) -> list[_Cand]:
             direct = re.match(r"^\s*(?:参保缴费|参保)", sent.between(v.end, v.end + 6))
             if owner is None and not direct:
                 continue
-            if "职工" in sent.between(v.start - 30, v.start):
+            if "职工" in sent.between(max(sent.subclause_of(v.start)[0], v.start - 30), v.start):
                 continue
             lead_all = sent.between(sent.start, v.start)
             if _STATISTIC.search(lead_all) or not _TARGET.search(sent.between(sent.start, v.end + 4)):
@@ -1159,9 +1166,14 @@ def facts_to_rules(document: NoticeDocument, norm: Normalised, doc: Any, facts: 
     values = facts_to_values(facts, norm.offsets)
     sentences = text_to_sentences(text, doc, values, default_year=py)
     table_lines = _table_blocks(text)
-    # table rows are read as tables (header → column meaning), not as sentences
-    rows = [(s, e) for blk in table_lines for s, e, _ in blk]
+    # rows of tables read by their columns (个人缴费 / 财政补助 / 资助 …) are not sentences; the
+    # rows of any other table (a schedule: 补缴期 | 2027年1月1日至2月28日 | …) are one sentence each
+    read = [blk for blk in table_lines if _table_is_read(blk)]
+    rows = [(s, e) for blk in read for s, e, _ in blk]
     kept = [sent for sent in sentences if not _in_spans(rows, sent.start)] if rows else sentences
+    other_rows = [(s, e) for blk in table_lines if not _table_is_read(blk) for s, e, _ in blk[1:]]
+    if other_rows:
+        kept = _rows_as_sentences(kept, other_rows, text)
     ctx = _Ctx(document, norm, kept, py, py_inferred,
                sorted(values, key=lambda v: v.start))
     for i, sent in enumerate(ctx.sentences):
@@ -1207,6 +1219,38 @@ def _answer_questions(sentences: list[Sentence]) -> None:
                         if t.label in ("CONTRIB", "ENROLL", "WAIT", "BENEFIT", "NEWBORN")]
         if nxt.triggers:
             nxt._loader = sent._loader
+
+
+def _rows_as_sentences(sentences: list[Sentence], rows: list[tuple[int, int]], text: str) -> list[Sentence]:
+    """The cell sentences of each row (cut at |) joined into one sentence for the row."""
+    loader = next((x._loader for x in sentences if x._loader is not None), None)
+    out: list[Sentence] = []
+    group: list[Sentence] = []
+    row: tuple[int, int] | None = None
+
+    def flush() -> None:
+        if not group:
+            return
+        joined = Sentence(0, group[0].start, group[-1].end, text[group[0].start : group[-1].end])
+        joined.triggers = [t for x in group for t in x.triggers]
+        if joined.triggers and loader is not None:
+            joined._loader = loader
+        out.append(joined)
+        group.clear()
+
+    for sent in sentences:
+        here = next((r for r in rows if r[0] <= sent.start < r[1]), None) if _in_spans(rows, sent.start) else None
+        if here is not None and here == row:
+            group.append(sent)
+            continue
+        flush()
+        row = here
+        if here is not None:
+            group.append(sent)
+        else:
+            out.append(sent)
+    flush()
+    return out
 
 
 def _in_spans(spans: list[tuple[int, int]], pos: int) -> bool:

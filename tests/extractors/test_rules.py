@@ -516,3 +516,35 @@ def test_more_words_for_windows_waits_and_benefit_starts() -> None:
 def test_a_misconception_warned_against_is_not_a_standard() -> None:
     rules, _ = _rules("上述人均筹资标准不是个人应缴纳的金额,宣传时要准确表述,防止群众误以为个人需缴纳1070元。")
     assert _of(rules, "personal_contribution") == []
+
+
+def test_holdout7_shapes_grades_raised_to_and_fixed_after_full() -> None:
+    rules, _ = _rules("2018年度我市居民医保个人缴费继续实行两档:成年居民一档每人每年180元,二档每人每年350元。", year=2018)
+    assert [(r.params["amount"], r.conditions["population"]) for r in _of(rules, "personal_contribution")] == [
+        ("180", "成年居民一档"), ("350", "二档")]
+    rules, _ = _rules("2020年度个人缴费标准为每人每年280元;财政补助标准由2019年度的520元提高到550元。", year=2020)
+    assert sorted((r.policy_year, r.params["amount"]) for r in _of(rules, "fiscal_subsidy")) == [(2019, "520"), (2020, "550")]
+    rules, _ = _rules("特困人员个人缴费部分由财政全额资助;建档立卡贫困人口按每人每年200元定额资助,个人缴纳50元。")
+    assert [(r.params["mode"], r.params.get("amount"), r.params.get("net_personal_amount")) for r in _of(rules, "assistance")] == [
+        ("full", None, None), ("fixed", "200", "50")]
+    rules, _ = _rules("未参加城镇职工医保的农村居民,均应以户为单位参合,参合率稳定在98%以上。", year=2017)
+    assert [r.params["percent"] for r in _of(rules, "coverage_target")] == ["98"]
+
+
+def test_a_coverage_above_100_percent_is_kept_flagged_for_a_reviewer() -> None:
+    rules, _ = _rules("全县基本医保参保率稳定在955%以上。", year=2020)
+    [target] = _of(rules, "coverage_target")
+    assert "percent_over_100" in target.flags and "low_confidence" in target.flags
+
+
+def test_holdout8_shapes_a_schedule_table_row_and_other_wording() -> None:
+    rules, _ = _rules("附件\n2027年度城乡居民医保参保缴费工作安排表\n阶段 | 时间 | 工作内容\n"
+                      "宣传动员 | 2026年8月20日至2026年8月31日 | 入户宣传参保政策\n"
+                      "补缴期 | 2027年1月1日至2027年2月28日 | 未缴费人员补缴,自缴费之日起30日后享受待遇", year=2027)
+    assert [(r.params["start"], r.conditions.get("phase")) for r in _of(rules, "enrollment_period")] == [("2027-01-01", "extended")]
+    assert [(r.params["amount"], r.params["unit"]) for r in _of(rules, "waiting_period")] == [(30, "day")]
+    rules, _ = _rules("集中缴费期内缴费的,享受2027年1月1日至2027年12月31日的居民医保待遇。低保对象资助个人缴费的50%。"
+                      "新生儿出生后90天内参保的,出生当天起就能报销。", year=2027)
+    assert [(r.params["start"], r.params["end"]) for r in _of(rules, "benefit_period")] == [("2027-01-01", "2027-12-31")]
+    assert [r.params["percent"] for r in _of(rules, "assistance")] == ["50"]
+    assert [r.params["benefit_from"] for r in _of(rules, "newborn_enrollment")] == ["birth"]

@@ -184,3 +184,10 @@ def test_a_qa_with_its_issuer_and_date_under_the_title() -> None:
     d = _doc("门源回族自治县2026年度城乡居民基本医疗保险参保缴费政策问答\n门源回族自治县医疗保障局\n2025年9月10日\n"
              "问一:哪些人可以参加居民医保?\n答:" + BODY * 6)
     assert (d.published, d.issuers) == ("2025-09-10", ["门源回族自治县医疗保障局"])
+
+
+@pytest.mark.parametrize("source,issuers", [("宜宾市南溪区医疗保障局", ["宜宾市南溪区医疗保障局"]), ("南充社保网", [])])
+def test_an_offices_byline_names_an_unsigned_qa_but_a_sites_does_not(source: str, issuers: list[str]) -> None:
+    d = _doc(f"南溪区2020年度城乡居民基本医疗保险参保缴费政策问答\n来源：{source}　　发布时间：2019年9月10日\n"
+             "问一：哪些人可以参加居民医保？\n答：" + BODY * 4)
+    assert d.issuers == issuers

@@ -132,6 +132,11 @@ def _p_none(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
     return None, [], None, None
 
 
+def _p_corrupt(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
+    """A year with digits too many (20255年度, 201617年度): garbled text, value null, flag corrupt."""
+    return None, ["corrupt"], None, None
+
+
 def _garbled(*parts: str | None) -> bool:
     """Whether a month or day is written with more than two significant digits (12月311日).
 
@@ -334,6 +339,7 @@ def _p_docno_year_seq(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
 
 PARSERS: dict[str, _Parser] = {
     "none": _p_none,
+    "corrupt": _p_corrupt,
     "ymd": _p_ymd,
     "ymd_repaired": _p_ymd_repaired,
     "ymd_century": _p_ymd_century,

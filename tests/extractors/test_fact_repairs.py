@@ -193,3 +193,11 @@ def test_a_validity_period_is_one_range() -> None:
 
     facts, _ = normalised_to_facts(text_to_normalised("本通知自2024年7月1日起执行至2025年6月30日。"))
     assert [(f.type, f.value) for f in facts] == [("DATE_RANGE", {"start": "2024-07-01", "end": "2025-06-30"})]
+
+
+@pytest.mark.parametrize("text", ["全面落实20255年度城乡居民医保政策", "做好201617年度参合工作"])
+def test_a_year_with_digits_too_many_is_a_null_fact_flagged_corrupt(text: str) -> None:
+    from extractors.normalise import text_to_normalised
+
+    facts, _ = normalised_to_facts(text_to_normalised(text))
+    assert [(f.type, f.value, f.flags) for f in facts] == [("DATE", None, ["corrupt"])]

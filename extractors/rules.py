@@ -160,7 +160,8 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
                 # 未满18周岁的未成年人(以下简称学生儿童),个人缴费标准为每人每年400元
                 conditions["population"] = _population(
                     [sent.between(sent.subclause_of(v.start)[0], v.start), sent.between(sub_start, owner.start),
-                     sent.between(sent.start, sub_start)])
+                     sent.between(sent.start, sub_start)]
+                    + ([sent.between(sent.start, v.start)] if owner.start == owner.end else []))  # a continued clause
                 paid = _paid_condition(sent, sent.start, owner.start)
                 conditions.update(paid)
             else:
@@ -1179,6 +1180,7 @@ def facts_to_rules(document: NoticeDocument, norm: Normalised, doc: Any, facts: 
     for i, sent in enumerate(ctx.sentences):
         sent.index = i
     _answer_questions(ctx.sentences)
+    _continue_contributions(ctx.sentences)
     cands: list[_Cand] = _table_rules(ctx, table_lines)
     for build in _BUILDERS:
         cands += build(ctx)
@@ -1219,6 +1221,20 @@ def _answer_questions(sentences: list[Sentence]) -> None:
                         if t.label in ("CONTRIB", "ENROLL", "WAIT", "BENEFIT", "NEWBORN")]
         if nxt.triggers:
             nxt._loader = sent._loader
+
+
+def _continue_contributions(sentences: list[Sentence]) -> None:
+    """成年居民一档每人每年180元,二档每人每年350元;少年儿童和在校学生统一按一档缴费,每人每年150元。:
+    a tier's amount in the clause after a contribution clause (cut at ;) continues it."""
+    for sent, nxt in zip(sentences, sentences[1:]):
+        if not sent.text.endswith((";", "；")) or sent._loader is None or nxt.triggers:
+            continue
+        if not any(t.label == "CONTRIB" for t in sent.triggers) or "元" not in nxt.text:
+            continue
+        if not phrase_to_tier(nxt.text[:12]):
+            continue
+        nxt.triggers = [Trigger("CONTRIB", nxt.start, nxt.start, "", {})]
+        nxt._loader = sent._loader
 
 
 def _rows_as_sentences(sentences: list[Sentence], rows: list[tuple[int, int]], text: str) -> list[Sentence]:

@@ -548,3 +548,11 @@ def test_holdout8_shapes_a_schedule_table_row_and_other_wording() -> None:
     assert [(r.params["start"], r.params["end"]) for r in _of(rules, "benefit_period")] == [("2027-01-01", "2027-12-31")]
     assert [r.params["percent"] for r in _of(rules, "assistance")] == ["50"]
     assert [r.params["benefit_from"] for r in _of(rules, "newborn_enrollment")] == ["birth"]
+
+
+def test_a_tiers_amount_in_the_clause_after_continues_the_contribution() -> None:
+    rules, _ = _rules("2018年度我市居民医保个人缴费继续实行两档:成年居民一档每人每年180元,二档每人每年350元;"
+                      "少年儿童和在校学生统一按一档缴费,每人每年150元。", year=2018)
+    assert [(r.params["amount"], r.flags) for r in _of(rules, "personal_contribution")] == [
+        ("180", []), ("350", []), ("150", [])]
+    assert _of(rules, "personal_contribution")[2].conditions["population"] != "all"

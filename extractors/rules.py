@@ -944,7 +944,8 @@ def _concentrated_by_default(cands: list[_Cand], text: str) -> None:
             continue
         later = [w for w in same_year if w.conditions.get("phase") == "extended" and w.params.get("start")
                  and w.params["start"] > c.params["start"]]
-        if later or _CONCENTRATED_NAMED.search(text):
+        # …or it is the year's only window (缴费时间:2021年9月1日至12月31日)
+        if later or not same_year or _CONCENTRATED_NAMED.search(text):
             c.conditions["phase"] = "concentrated"
 
 
@@ -1051,7 +1052,7 @@ def _population(phrases: list[str]) -> str:
     """The population words of the first phrase naming a tier (2022年度成年居民个人缴费标准为 → 成年居民)."""
     for phrase in phrases:
         phrase = re.sub(r"[(（][^()（）]*[)）]", "", phrase)
-        for piece in reversed(re.split(r"\d{4}\s*年度?|个人|每人|缴费|标准|[为,，:：;；]", phrase)):
+        for piece in reversed(re.split(r"\d{4}\s*年度?|个人|每人|缴费|标准|统一|按照|[按为,，:：;；]", phrase)):
             if phrase_to_tiers(piece):
                 return piece.strip()
         grade = _GRADE_WORD.search(phrase)  # 一档个人缴费标准为400元,二档…为775元

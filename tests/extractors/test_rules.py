@@ -556,3 +556,8 @@ def test_a_tiers_amount_in_the_clause_after_continues_the_contribution() -> None
     assert [(r.params["amount"], r.flags) for r in _of(rules, "personal_contribution")] == [
         ("180", []), ("350", []), ("150", [])]
     assert _of(rules, "personal_contribution")[2].conditions["population"] != "all"
+
+
+def test_the_years_only_window_is_the_concentrated_one() -> None:
+    rules, _ = _rules("三、缴费时间:2021年9月1日至2021年12月31日。", year=2022)
+    assert [r.conditions.get("phase") for r in _of(rules, "enrollment_period")] == ["concentrated"]

@@ -571,6 +571,8 @@ def sentence_to_values(text: str, offset: int = 0, *, default_year: int | None =
             continue
         values.append(Value("PERCENT", offset + m.start(), offset + m.end(), m.group(0), {"percent": _dec(str(n))}))
     for m in (_DURATION.finditer(text) if _DURATION_HINT.search(text) else ()):
+        if len(m.group("n")) >= 3 and not m.group("n").isdigit() and not re.search("[十百千]", m.group("n")):
+            continue  # 二〇二二年: a year written in numerals, not 2 years
         n = _cn_to_int(m.group("n"))
         unit = _DURATION_UNITS[m.group("u")]
         pre = text[max(0, m.start() - 1) : m.start()]
@@ -590,6 +592,9 @@ def _merge_values(local: list[Value], facts: list[Value]) -> list[Value]:
     out = []
     for v in local:
         over = [f for f in facts if f.start < v.end and v.start < f.end]
+        if v.type not in ("DATE", "DATE_RANGE") and any(
+                f.trusted and f.type in ("DATE", "DATE_RANGE") and f.start <= v.start and v.end <= f.end for f in over):
+            continue  # 十二月三十一日 read as 十一日 (a duration) inside a date the fact reader found
         # a window the fact reader nulled only because it is reversed is kept, flagged, so a
         # reviewer sees the rule (sanity flag window_reversed) instead of nothing
         bad = [f for f in over if not f.trusted and not (f.value is None and f.flags and set(f.flags) <= _REVIEW_ONLY)]
@@ -604,7 +609,7 @@ def _merge_values(local: list[Value], facts: list[Value]) -> list[Value]:
         out.append(v)
     for f in facts:
         if f.type in ("MONEY", "PERCENT", "DURATION", "DATE", "DATE_RANGE") and not any(
-            v.start < f.end and f.start < v.end for v in local
+            v.start < f.end and f.start < v.end for v in out
         ):
             out.append(f)
     out.sort(key=lambda v: (v.start, -v.end))
@@ -612,6 +617,15 @@ def _merge_values(local: list[Value], facts: list[Value]) -> list[Value]:
 
 
 _YEAR = re.compile(r"(?=[12])(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?P<k>年度|年)(?!\s*\d{1,2}\s*月)")
+# 二〇二三年度: a year in Chinese numerals (not 二〇二二年九月, a date)
+_CN_YEAR = re.compile(r"(?<![〇零○一二三四五六七八九])(?P<y>[一二][〇零○一二三四五六七八九]{3})\s*(?:年度|年)"
+                      r"(?!\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月)")
+_CN_YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
+
+
+def cn_year_to_int(chars: str) -> int:
+    """二〇二三 → 2023 (four numerals, one per digit)."""
+    return int(chars.translate(_CN_YEAR_DIGITS))
 
 
 def _year_mentions(text: str, offset: int, masked: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
@@ -621,6 +635,12 @@ def _year_mentions(text: str, offset: int, masked: list[tuple[int, int]]) -> lis
         if any(ms <= s < me for ms, me in masked):
             continue
         out.append((s, offset + m.end(), int(m.group("y"))))
+    if "〇" in text or "零" in text or "○" in text:
+        for m in _CN_YEAR.finditer(text):
+            s = offset + m.start()
+            if not any(ms <= s < me for ms, me in masked):
+                out.append((s, offset + m.end(), cn_year_to_int(m.group("y"))))
+        out.sort()
     return out
 
 

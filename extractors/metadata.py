@@ -1225,6 +1225,17 @@ def _expand_issuer(name: str, region: Region) -> str:
 
 # --- policy year ---------------------------------------------------------------------------------------
 
+_CN_YEAR = re.compile(r"(?<![〇零○一二三四五六七八九])[一二][〇零○一二三四五六七八九]{3}(?=\s*年度)")
+_CN_YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
+
+
+def _digit_years(text: str) -> str:
+    """二〇二三年度 → 2023年度 (same length: offsets into ``text`` stay valid)."""
+    if "〇" not in text and "零" not in text and "○" not in text:
+        return text
+    return _CN_YEAR.sub(lambda m: m.group().translate(_CN_YEAR_DIGITS), text)
+
+
 _YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*(?:年度?)?\s*(?:—|–|-|－|~|～|至|到|、|和)\s*(?:19|20)\d{2}\s*年度")
 _YEAR_DU = re.compile(r"((?:19|20)\d{2})\s*年度")
 _YEAR_SCHEME = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)\s*(?:度|城乡|居民|城镇|全[省市县区]|医保|医疗|基本医疗|参保)")
@@ -1241,10 +1252,11 @@ def _find_policy_year(title: str | None, content: Callable[[], str], published: 
     ``N+1年度`` at least twice, that is the year governed.
     """
     if title:
+        title = _digit_years(title)  # 关于做好二〇二三年度…: the year in numerals
         m = _YEAR_SPAN.search(title) or _YEAR_DU.search(title)  # 2026—2027年度: from its first year
         if m:
             return int(m[1])
-    plain = _CITATION.sub(" ", content())
+    plain = _CITATION.sub(" ", _digit_years(content()))
     pub_year = int(published[:4]) if published else None
 
     def counted(pattern: re.Pattern[str]) -> Counter[int]:

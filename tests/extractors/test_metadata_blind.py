@@ -193,3 +193,14 @@ def test_an_offices_byline_names_an_unsigned_qa_but_a_sites_does_not(source: str
     d = _doc(f"南溪区2020年度城乡居民基本医疗保险参保缴费政策问答\n来源：{source}　　发布时间：2019年9月10日\n"
              "问一：哪些人可以参加居民医保？\n答：" + BODY * 4)
     assert d.issuers == issuers
+
+
+def test_a_title_and_number_in_chinese_numerals() -> None:
+    from extractors.facts import normalised_to_facts
+
+    text = ("隆德县人民政府办公室关于做好二〇二三年度城乡居民基本医疗保险参保缴费工作的通知\n隆政办发〔二〇二二〕八十六号\n"
+            "各乡镇人民政府:\n" + BODY)
+    norm = text_to_normalised(text)
+    facts, _ = normalised_to_facts(norm)
+    d = parsed_to_document(ParsedDocument(source="t.txt", sha256="0" * 64, format="txt", text=text), norm, facts)
+    assert (d.policy_year, d.doc_number) == (2023, "隆政办发〔2022〕86号")

@@ -561,3 +561,10 @@ def test_a_tiers_amount_in_the_clause_after_continues_the_contribution() -> None
 def test_the_years_only_window_is_the_concentrated_one() -> None:
     rules, _ = _rules("三、缴费时间:2021年9月1日至2021年12月31日。", year=2022)
     assert [r.conditions.get("phase") for r in _of(rules, "enrollment_period")] == ["concentrated"]
+
+
+def test_a_notice_written_only_in_chinese_numerals() -> None:
+    rules, _ = _rules("二〇二三年度城乡居民基本医疗保险个人缴费标准为每人每年三百五十元。\n"
+                      "集中缴费时间为二〇二二年九月一日至十二月三十一日。", year=2023)
+    assert [(r.policy_year, r.params["amount"]) for r in _of(rules, "personal_contribution")] == [(2023, "350")]
+    assert [(r.params["start"], r.params["end"]) for r in _of(rules, "enrollment_period")] == [("2022-09-01", "2022-12-31")]

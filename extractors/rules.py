@@ -117,7 +117,9 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
                         or _GRADE_WORD.search(between) or _RAISED_TO.search(between)):
                     continue
             # another trigger of a different kind between the owner and the amount takes it
-            if any(owner.end <= t.start and t.end <= v.start and t.label not in (label, "START") for t in sent.triggers):
+            if any(owner.end <= t.start and t.end <= v.start and t.label not in (label, "START")
+                   and not (label == "FISCAL" and t.label == "ASSIST" and t.text in ("补助", "补贴"))
+                   for t in sent.triggers):
                 continue
             if not v.trusted or v.value is None or _is_old_value(sent, v):
                 continue
@@ -360,7 +362,7 @@ def _window_owner(sent: Sentence, trigs: list[Trigger], v: Value) -> Trigger | N
 
 
 _LABEL_AFTER = re.compile(r"^\s*(?:为|是)\s*(?:\d{4}\s*年度?)\s*(?:的)?\s*(?:城乡居民医保|居民医保|城乡居民基本医疗保险)?\s*$")
-_BENEFIT_AFTER = re.compile(r"^\s*(?:止|为止)?\s*[,，]?\s*(?:可|均可|方可)?\s*享受")
+_BENEFIT_AFTER = re.compile(r"^\s*(?:止|为止)?\s*[,，]?\s*(?:可|均可|方可|都能|都可以|均能|能|可以)?\s*享受")
 
 
 def _window_policy_year(end: str) -> int:
@@ -375,9 +377,10 @@ def _benefit_period_rules(ctx: _Ctx) -> list[_Cand]:
         if not trigs and not (_trig(sent, "START") and "月" in sent.text and _values(sent, "DATE_RANGE")):
             continue
         for v in _values(sent, "DATE_RANGE"):
-            owner = next((t for t in reversed(trigs) if t.end <= v.start and v.start - t.end <= 12), None)
+            owner = next((t for t in reversed(trigs) if t.end <= v.start and (v.start - t.end <= 12 or (
+                v.start - t.end <= 24 and re.search(r"[,，]\s*为\s*$", sent.between(t.end, v.start))))), None)
             if owner is None and v.value is not None and _BENEFIT_AFTER.match(sent.between(v.end, v.end + 12)) \
-                    and "待遇" in sent.between(v.end, v.end + 20) and v.value["start"][5:] == "01-01":
+                    and re.search("待遇|报销", sent.between(v.end, v.end + 20)) and v.value["start"][5:] == "01-01":
                 owner = Trigger("BENEFIT", v.start, v.start, "")
             if owner is None and v.value is not None and v.value["start"][5:] == "01-01" \
                     and re.search(r"享受\s*$", sent.between(v.start - 3, v.start)) \
@@ -409,12 +412,16 @@ def _benefit_period_rules(ctx: _Ctx) -> list[_Cand]:
 
 # --------------------------------------------------------------------------- waiting period
 
+_SETS_A_WAIT = re.compile(r"(?:设置|设立|实行)?\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:个月|日|天)\s*(?:的)?\s*(?:待遇)?等待期")
 _EXAMPLE = re.compile(r"例子|例如|举例|比如|假设|假如|譬如")
 _VARIABLE = re.compile(
     r"每(?:多|增加)?\s*(?P<pre>中断|断保|断缴|未参保|欠缴|未连续参保|断)?\s*(?P<y>\d+|[一二两三])\s*年\s*"
     r"(?P<post>断保|中断|断缴)?[^。；]{0,30}?"
     r"(?:增加|延长|多等|加)\s*(?:变动待遇等待期\s*)?(?P<m>\d+|[一二两三])\s*个月"
 )
+# 断保1年加1个月 (a village poster: no 每)
+_VARIABLE_PLAIN = re.compile(r"(?P<pre>断保|断缴|中断)\s*(?P<y>\d+|[一二两三])\s*年\s*(?:就|再)?\s*(?:加|增加|延长|多等)\s*"
+                             r"(?P<m>\d+|[一二两三])\s*个月(?P<post>(?!))?")
 # 断缴时间每增加1年…增加1个月: the broken enrollment is named just before 每
 _BROKEN_BEFORE = re.compile(r"断缴|断保|中断|未连续参保|欠缴")
 _MAX = re.compile(r"(?:最长|最多|合计|累计|总计|总|最高)?\s*不(?:得)?超过\s*(?P<n>\d+|[一二三四五六七八九十两]+)\s*个月"
@@ -443,6 +450,14 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
         if not trigs and not days_after:
             continue
         neg = _has_any(sent.text, negation)
+        neg_at = sent.text.find(neg) if neg else -1
+        if neg and _SETS_A_WAIT.search(sent.text[:neg_at]):
+            # …的自缴费之日起设置3个月待遇等待期,…新生儿…自出生之日起享受待遇、不设等待期: one
+            # sentence sets the wait and exempts a group; the exemption joins the rule read below
+            clause = re.split(r"[,，;；]", sent.text[:neg_at].rstrip("、,， "))[-1]
+            clause = re.sub(r"(?<=[\u4e00-\u9fff]{2})在[^,，、]{0,24}?(?:内|前|后)[^,，、]{0,10}的.*$", "", clause)
+            pending_exempt.append((sent.index, phrase_to_groups(clause)))
+            neg = None
         if neg:
             subject = sent.text[: sent.text.find(neg)]
             # 退役军人、新就业大学生等特殊群体在规定时限内参保的 / 新生儿在出生后90日内参保缴费的,…:
@@ -457,7 +472,7 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
                 have = out[-1].conditions.setdefault("exempt", [])
                 have += [g for g in groups if g not in have]
             continue
-        variable = _VARIABLE.search(sent.text)
+        variable = _VARIABLE.search(sent.text) or _VARIABLE_PLAIN.search(sent.text)
         if variable and not (variable.group("pre") or variable.group("post")) \
                 and not _BROKEN_BEFORE.search(sent.text[max(0, variable.start() - 8) : variable.start()]):
             variable = None  # 每连续参保1年… is an incentive, not a longer wait for broken enrollment
@@ -482,14 +497,16 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
                     break
             if dur:
                 break
-        if dur is None and days_after and not trigs:
+        if dur is None and days_after and (not trigs or all(abs(t.start - (sent.start + days_after.start())) > 12 for t in trigs)):
             n = _small_int(days_after.group("n"))
             unit = {"日": "day", "天": "day", "个月": "month"}[days_after.group("u")]
             params: dict[str, Any] = {"amount": n, "unit": unit}
             pos = sent.start + days_after.start()
             year, ysrc = _year_for(ctx, sent, pos)
             enrollee = _enrollee_of(ctx, sent)
-            if unit == "day" and enrollee:
+            kinds = sum(1 for e in ("interrupted", "first_time", "continuous")
+                        if _has_any(sent.text, load_vocab(f"enrollee_{e}")))
+            if unit == "day" and enrollee and kinds < 2:  # (新参保或中断后续保的: late enrollees of any kind)
                 # in a list of benefit starts by enrollee status (首次参保…自缴费之日起满30日后享受)
                 # the days are that status's benefit start; alone (seed 003) they read as a waiting period
                 out.append(_Cand("benefit_start", year, {"from": "days_after_payment", "days": n},
@@ -555,7 +572,7 @@ def _variable_from_next(ctx: _Ctx, sent: Sentence, cand: _Cand) -> None:
     for nxt in ctx.sentences[sent.index + 1 : sent.index + 3]:
         if any(t.label in ("WAIT", "START") for t in nxt.triggers):
             return
-        variable = _VARIABLE.search(nxt.text)
+        variable = _VARIABLE.search(nxt.text) or _VARIABLE_PLAIN.search(nxt.text)
         if variable and (variable.group("pre") or variable.group("post")
                          or _BROKEN_BEFORE.search(nxt.text[max(0, variable.start() - 8) : variable.start()])):
             cand.params.update(_variable_params(variable, _MAX.search(nxt.text)))
@@ -1208,6 +1225,9 @@ def facts_to_rules(document: NoticeDocument, norm: Normalised, doc: Any, facts: 
 _QUESTION = re.compile(r"(?:多少|多少钱|什么时候交?|何时|哪些|怎么|如何|吗|呢)\s*$")
 
 
+_VALUE_HINT = re.compile(r"\d\s*(?:元|%|％|个月|日|天|号)|\d\s*月")
+
+
 def _answer_questions(sentences: list[Sentence]) -> None:
     """一、交多少钱? / 2023年度每人380元。: a question heading's trigger also heads its answer
     (a zero-width copy at the answer's start, so distances read as if the answer said it)."""
@@ -1216,7 +1236,11 @@ def _answer_questions(sentences: list[Sentence]) -> None:
             continue
         # the normaliser reads a lone ASCII ? after a character as a lost one: a short heading
         # ending in a question word is a question too
-        if not (sent.text.endswith(("?", "？")) or len(sent.text) <= 16 and _QUESTION.search(sent.text)):
+        question = sent.text.endswith(("?", "？")) or len(sent.text) <= 16 and _QUESTION.search(sent.text)
+        # 二、集中缴费时间 / 2022年9月1日至2022年12月31日。: a heading naming the rule, then its value
+        heading = len(sent.text) <= 16 and ENUMERATOR.match(sent.text) and re.match(r"^\s*\d", nxt.text) \
+            and _VALUE_HINT.search(nxt.text)  # (not 2025年度本市居民医保实行分类缴费: — a lead-in, no value)
+        if not (question or heading):
             continue
         nxt.triggers = [Trigger(t.label, nxt.start, nxt.start, "", t.attrs) for t in sent.triggers
                         if t.label in ("CONTRIB", "ENROLL", "WAIT", "BENEFIT", "NEWBORN")]

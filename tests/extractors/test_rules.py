@@ -568,3 +568,33 @@ def test_a_notice_written_only_in_chinese_numerals() -> None:
                       "集中缴费时间为二〇二二年九月一日至十二月三十一日。", year=2023)
     assert [(r.policy_year, r.params["amount"]) for r in _of(rules, "personal_contribution")] == [(2023, "350")]
     assert [(r.params["start"], r.params["end"]) for r in _of(rules, "enrollment_period")] == [("2022-09-01", "2022-12-31")]
+
+
+def test_holdout9_and_10_shapes() -> None:
+    # one long sentence sets the wait and exempts newborns
+    rules, _ = _rules("集中缴费期结束后中途参保或断保后再续保的自缴费之日起设置3个月待遇等待期,等待期内发生的医疗费用医保基金不予支付,"
+                      "新生儿在出生后90天内参保缴费的自出生之日起享受待遇、不设等待期。", year=2025)
+    [wait] = _of(rules, "waiting_period")
+    assert (wait.params["amount"], wait.conditions.get("exempt")) == (3, ["新生儿"])
+    # late enrollees of two kinds: a waiting period, not a benefit start by status
+    rules, _ = _rules("集中筹资期后新参保或中断后续保的参保人员自缴费之日起60日后享受待遇。", year=2020)
+    assert [(r.params["amount"], r.params["unit"]) for r in _of(rules, "waiting_period")] == [(60, "day")]
+    # a heading naming the rule, then its value
+    rules, _ = _rules("二、集中缴费时间\n2022年9月1日至2022年12月31日。", year=2023)
+    assert [(r.params["start"], r.conditions.get("phase")) for r in _of(rules, "enrollment_period")] == [
+        ("2022-09-01", "concentrated")]
+    # journalist prose: a generic 补助 between the subsidy and its amount
+    rules, _ = _rules("各级财政对居民参保的补助也水涨船高,人均补助不低于700元。", year=2025)
+    assert [(r.params["amount"], r.params["bound"]) for r in _of(rules, "fiscal_subsidy")] == [("700", "min")]
+    # a poster: 都能享受医保报销, 断保1年加1个月, 宝宝出生后
+    rules, _ = _rules("按时缴费的,2024年1月1日—12月31日都能享受医保报销。\n集中缴费期过后再交的,要等3个月才能报销(这叫待遇等待期);"
+                      "以前断过保的,断保1年加1个月,最长不超过6个月。宝宝出生后90天内参保的,从出生那天起就能报销,不用等!", year=2024)
+    assert [(r.params["start"], r.params["end"]) for r in _of(rules, "benefit_period")] == [("2024-01-01", "2024-12-31")]
+    [wait] = _of(rules, "waiting_period")
+    assert (wait.params["amount"], wait.params.get("variable_amount"), wait.params.get("max_amount")) == (3, 1, 6)
+    assert [r.params["window_amount"] for r in _of(rules, "newborn_enrollment")] == [90]
+
+
+def test_a_heading_over_a_lead_in_gives_it_nothing() -> None:
+    rules, _ = _rules("一、缴费标准\n2025年度本市居民医保实行分类缴费:\n(一)学生儿童,个人缴费标准为每人每年400元;", year=2025)
+    assert [(r.params["amount"]) for r in _of(rules, "personal_contribution")] == ["400"]

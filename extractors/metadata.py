@@ -358,7 +358,12 @@ def _dates(text: str, lo: int = 0, hi: int | None = None) -> list[_Date]:
     taken = [(d.start, d.end) for d in out]
     for m in _DATE_GARBLED.finditer(text, pos, endpos):
         if not any(s <= m.start() < e for s, e in taken):
-            out.append(_Date(m.start(), m.end(), None))
+            g = m.group()
+            # 20250105日: eight digits before 日 read one way only (the fact reader repairs it too);
+            # 2022113 stays ambiguous (2022-11-3 or 2022-1-13)
+            iso = (_make_date(int(g[:4]), int(g[4:6]), int(g[6:8]))
+                   if len(g) == 8 and text.startswith("日", m.end()) else None)
+            out.append(_Date(m.start(), m.end(), iso))
     out.sort(key=lambda d: d.start)
     if pos < lo or endpos > hi:
         out = [d for d in out if lo <= d.start < hi]
@@ -630,8 +635,17 @@ def _noise_lines(text: str, lines: _Lines, count: int) -> set[int]:
     if count <= 0:
         return set()
     starts = lines.starts
-    return {bisect.bisect_right(starts, m.start()) - 1
-            for m in _vocab().noise.finditer(text, 0, lines.ends[count - 1])}
+    out: set[int] = set()
+    for m in _vocab().noise.finditer(text, 0, lines.ends[count - 1]):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        # a notice flattened onto one line ends with the site's trailer (e-mail, 版权…): a word
+        # far into a line is not what the line is
+        if m.start() - starts[i] <= _NOISE_REACH:
+            out.add(i)
+    return out
+
+
+_NOISE_REACH = 200  # chars into a line within which a furniture word marks the line
 
 
 # a portal's name line above a notice (临泉县人民政府 alone, 首都之窗 北京市人民政府门户网站):

@@ -204,3 +204,16 @@ def test_a_title_and_number_in_chinese_numerals() -> None:
     facts, _ = normalised_to_facts(norm)
     d = parsed_to_document(ParsedDocument(source="t.txt", sha256="0" * 64, format="txt", text=text), norm, facts)
     assert (d.policy_year, d.doc_number) == (2023, "隆政办发〔2022〕86号")
+
+
+def test_a_notice_flattened_onto_one_line_with_a_trailer_keeps_its_title() -> None:
+    line = ("临朐县医疗保障局 国家税务总局临朐县税务局关于2026年度城乡居民基本医疗保险费集中征缴的通告 临医保发[2025]19号 "
+            "2025-10-9 广大城乡居民: " + BODY * 6 + " 本文来源:临朐新闻网 投稿邮箱:news@example.cn 版权所有")
+    d = _doc(line)
+    assert d.title == "临朐县医疗保障局 国家税务总局临朐县税务局关于2026年度城乡居民基本医疗保险费集中征缴的通告"
+    assert d.policy_year == 2026
+
+
+def test_a_glued_signature_date() -> None:
+    d = _doc(f"{TITLE}\n各乡镇人民政府：\n{BODY}\n临泉县医疗保障局\n20250105日\n")
+    assert d.published == "2025-01-05"

@@ -72,6 +72,11 @@ def _year_for(ctx: _Ctx, sent: Sentence, pos: int) -> tuple[int | None, str]:
     in its sentence (within a year of the notice's policy year), else the notice's year."""
     py = ctx.policy_year
     mentions = [(s, e, y) for s, e, y in sent.years if e <= pos]
+    if py is not None and mentions:
+        # 自2025年起,…设置3个月等待期 in a 2026 notice: a rule in force since then, still the
+        # notice's year's rule (a later year, 从2027年度起, is a future rule and keeps its year)
+        mentions = [(s, e, y) for s, e, y in mentions
+                    if not (y < py and _SINCE.search(sent.between(s - 2, s)) and _SINCE_AFTER.match(sent.between(e, e + 8)))]
     if mentions:
         # (2023年度为350元),各级财政补助…670元: a year that an amount right after it took
         # is that amount's, not the next value's
@@ -96,6 +101,10 @@ def _year_for(ctx: _Ctx, sent: Sentence, pos: int) -> tuple[int | None, str]:
     if py is not None:
         return py, "inferred" if ctx.py_inferred else "document"
     return None, "none"
+
+
+_SINCE = re.compile(r"[自从]\s*$")
+_SINCE_AFTER = re.compile(r"^\s*(?:1\s*月\s*1\s*日)?\s*(?:起|开始)")
 
 
 def _evidence_span(sent: Sentence, lo: int, hi: int) -> tuple[int, int]:

@@ -103,7 +103,9 @@ def _table_rules(ctx: _Ctx, blocks: list[list[_Row]]) -> list[_Cand]:
                 continue  # a row that lost or gained a cell cannot be read by its header
             first = cells[0][2]
             by_col = {cols[j]: cells[j] for j in cols if j < len(cells)}
-            tier = phrase_to_tier(first) or re.sub(r"[(（].*$", "", first).strip()
+            # the row's own words (未成年人、在校大学生), so the prose saying it again is the same rule
+            tier = (re.sub(r"[(（][^()（）]*[)）]", "", first).strip() if phrase_to_tier(first)
+                    else re.sub(r"[(（].*$", "", first).strip())
             # a grade column (档次: 高档 / 低档 / 一档) splits one population in two
             grade = next((c[2] for j, c in enumerate(cells[1:], 1) if j not in cols and _GRADE.match(c[2])), None)
             if grade:

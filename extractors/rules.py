@@ -1025,7 +1025,8 @@ def _coverage_rules(ctx: _Ctx) -> list[_Cand]:
             # (户籍人口参保率稳定在95%以上,脱贫人口、低保对象参保率达到100%)
             lead_from = max((p.end for p in pcts if p.end <= (owner.start if owner else v.start)), default=sent.start)
             bound = "min" if (_has_any(gap, min_words) or tail.startswith(("以上", "及以上")) or
-                              (direct and re.search(r"确保|实现|力争|达到", lead))) else "exact"
+                              (direct and re.search(r"确保|实现|力争|达到", lead))
+                              or v.value["percent"] == "100") else "exact"  # (保持100%: nothing above it)
             m = list(re.finditer(r"确保|力争|推动|实现|保持|做到|其中|要", lead))
             phrase = lead[m[-1].end() :] if m else lead.split("，")[-1].split(",")[-1]
             if lead_from > sent.start:
@@ -1051,7 +1052,8 @@ def _key(c: _Cand) -> tuple[Any, ...]:
     if k == "personal_contribution":
         return (k, c.year, p.get("amount"), c.conditions.get("scheme"), _pop_key(c))
     if k == "fiscal_subsidy":
-        return (k, c.year, p.get("amount"), p.get("bound"), c.conditions.get("population"))
+        # one subsidy for every tier (a table row per tier, and the prose again) is one rule
+        return (k, c.year, p.get("amount"), p.get("bound"))
     if k in ("enrollment_period", "benefit_period"):
         return (k, c.year, p.get("start"), p.get("end"))
     if k == "waiting_period":
@@ -1126,8 +1128,11 @@ def _merge(cands: list[_Cand]) -> list[_Cand]:
             if name in c.conditions:
                 have = m.conditions.setdefault(name, [])
                 have += [g for g in c.conditions[name] if g not in have]
+        if c.kind == "fiscal_subsidy" and c.conditions.get("population") != m.conditions.get("population"):
+            m.conditions.pop("population", None)  # the same subsidy for several tiers: for all of them
         for name, val in c.conditions.items():
-            m.conditions.setdefault(name, val)
+            if not (c.kind == "fiscal_subsidy" and name == "population"):
+                m.conditions.setdefault(name, val)
         for name, val in c.params.items():
             m.params.setdefault(name, val)
     out = list(merged.values())

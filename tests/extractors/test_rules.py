@@ -598,3 +598,19 @@ def test_holdout9_and_10_shapes() -> None:
 def test_a_heading_over_a_lead_in_gives_it_nothing() -> None:
     rules, _ = _rules("一、缴费标准\n2025年度本市居民医保实行分类缴费:\n(一)学生儿童,个人缴费标准为每人每年400元;", year=2025)
     assert [(r.params["amount"]) for r in _of(rules, "personal_contribution")] == ["400"]
+
+
+def test_holdout11_shapes() -> None:
+    # a table row per tier and the prose again: one subsidy, one contribution per tier
+    rules, _ = _rules("2026年度缴费标准如下表。\n人员类别 | 个人缴费 | 财政补助\n成年居民 | 520 | 760\n未成年人、在校大学生 | 330 | 760\n"
+                      "即成年居民个人缴费520元,未成年人和在校大学生个人缴费330元,财政补助每人每年760元。", year=2026)
+    assert sorted(r.params["amount"] for r in _of(rules, "personal_contribution")) == ["330", "520"]
+    assert [r.params["amount"] for r in _of(rules, "fiscal_subsidy")] == ["760"]
+    # a rule in force since a past year governs the notice's year
+    rules, _ = _rules("自2025年起,未连续参保的人员设置3个月待遇等待期。", year=2026)
+    assert [r.policy_year for r in _of(rules, "waiting_period")] == [2026]
+    # a 100% target is a floor
+    rules, _ = _rules("特困人员、低保对象参保率保持100%。", year=2025)
+    assert [(r.params["percent"], r.params["bound"]) for r in _of(rules, "coverage_target")] == [("100", "min")]
+    rules, _ = _rules("今年出生的宝宝,出生后90天内参保,从出生那天起就能报销。", year=2023)
+    assert [r.params.get("window_amount") for r in _of(rules, "newborn_enrollment")] == [90]

@@ -410,7 +410,7 @@ def test_a_grade_column_keeps_two_standards_of_one_population_apart() -> None:
     rules, _ = _rules("2023年度个人缴费标准如下表:\n参保人群 | 档次 | 个人缴费\n成年居民 | 高档 | 每人每年1020元\n"
                       "成年居民 | 低档 | 每人每年420元\n学生、儿童 | — | 每人每年380元", year=2023)
     contrib = [(r.params["amount"], r.conditions["population"], r.flags) for r in _of(rules, "personal_contribution")]
-    assert contrib == [("1020", "成年居民（高档）", []), ("420", "成年居民（低档）", []), ("380", "学生", [])]
+    assert contrib == [("1020", "成年居民（高档）", []), ("420", "成年居民（低档）", []), ("380", "学生、儿童", [])]
 
 
 def test_two_grades_or_tiers_in_turn_are_not_a_conflict() -> None:

@@ -99,10 +99,20 @@ def _year_for(ctx: _Ctx, sent: Sentence, pos: int) -> tuple[int | None, str]:
         # 2021年度个人缴费标准为280元 in a 2024 notice: history, not a rule for the notice's year
         return None, "history"
     if py is not None:
+        head = sent.between(sent.start, pos)
+        # (2024年度个人缴费为380元,财政补助为670元。): an aside whose year heads it
+        aside = max(head.rfind("("), head.rfind("（"))
+        if aside >= 0 and ")" not in head[aside:] and "）" not in head[aside:]:
+            m = re.match(r"[(（]\s*((?:19|20)\d{2})\s*年", head[aside:])
+            if m and abs(int(m.group(1)) - py) <= 5:
+                return int(m.group(1)), "clause"
+        if _LAST_YEAR_HEAD.match(head):  # 上年度个人缴费400元、财政补助700元
+            return py - 1, "clause"
         return py, "inferred" if ctx.py_inferred else "document"
     return None, "none"
 
 
+_LAST_YEAR_HEAD = re.compile(r"^\s*(?:上年度|上一年度|去年|上年)(?!度?\s*(?:基础|同期|相比|以来))")
 _SINCE = re.compile(r"[自从]\s*$")
 _SINCE_AFTER = re.compile(r"^\s*(?:1\s*月\s*1\s*日)?\s*(?:起|开始)")
 

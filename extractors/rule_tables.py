@@ -128,7 +128,8 @@ def _table_rules(ctx: _Ctx, blocks: list[list[_Row]]) -> list[_Cand]:
                 cell = by_col["assist"][2]
                 vals = sentence_to_values(cell)
                 params = {}
-                if re.search(r"全额", cell):
+                # 资助方式 | 资助金额: the way (全额资助) decides over the amount column
+                if any("全额" in cells[j][2] for j, name in cols.items() if name == "assist" and j < len(cells)):
                     params = {"mode": "full"}
                 elif [v for v in vals if v.type == "PERCENT" and v.value]:
                     pct = next(v for v in vals if v.type == "PERCENT" and v.value)

@@ -184,7 +184,7 @@ _PREDECESSOR = re.compile(r"(?:^|[,，;；。、])\s*(?:整合前的?[^,，]{0,8
 _FISCAL_BEFORE = re.compile(r"财政[^,，。；;]{0,4}按(?:照)?\s*(?:人均|每人每年|每人)?\s*(?:不低于|不少于)?\s*$")
 _FISCAL_AFTER = re.compile(r"^\s*(?:的)?\s*标准\s*(?:给予|予以|进行)?\s*(?:补助|补贴)")
 _RAISED_TO = re.compile(r"(?:提高|增加|调整|上调|提升)\s*(?:到|至|为)\s*(?:每人每年)?\s*$")  # 由…520元提高到550元: the new value
-_LAST_YEAR = re.compile(r"(?:去年|上年度?|上一年度?)\s*(?:是|为)\s*(?:每人每年)?\s*$")
+_LAST_YEAR = re.compile(r"(?:去年|上年度?|上一年度?)\s*(?:(?:是|为)\s*(?:每人每年)?|[(（])\s*$")
 
 
 def _listed_contributions(ctx: _Ctx) -> list[_Cand]:
@@ -281,8 +281,8 @@ def _enrollment_rules(ctx: _Ctx) -> list[_Cand]:
                 continue
             pre = sent.between(v.start - 12, v.start)
             owner = next((t for t in reversed(trigs) if t.end <= v.start and v.start - t.end <= 8), None)
-            label = next((t for t in trigs if t.start >= v.end and t.start - v.end <= 2 and t.attrs.get("phase") == "extended"
-                          and re.match(r"^\s*(?:为|是)?\s*$", sent.between(v.end, t.start))), None)
+            label = next((t for t in trigs if t.start >= v.end and t.start - v.end <= 6 and t.attrs.get("phase") == "extended"
+                          and re.match(r"^\s*(?:前)?\s*(?:为|是|仍可|可|均可|还可)?\s*$", sent.between(v.end, t.start))), None)
             if label is not None and _AFTER_WINDOW.search(pre):
                 owner = label  # 集中征缴期结束后至2024年3月31日为补充缴费期: starts the day after the window
             if owner is None:
@@ -415,7 +415,7 @@ def _benefit_period_rules(ctx: _Ctx) -> list[_Cand]:
 _SETS_A_WAIT = re.compile(r"(?:设置|设立|实行)?\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:个月|日|天)\s*(?:的)?\s*(?:待遇)?等待期")
 _EXAMPLE = re.compile(r"例子|例如|举例|比如|假设|假如|譬如")
 _VARIABLE = re.compile(
-    r"每(?:多|增加)?\s*(?P<pre>中断|断保|断缴|未参保|欠缴|未连续参保|断)?\s*(?P<y>\d+|[一二两三])\s*年\s*"
+    r"每(?:多|增加)?\s*(?P<pre>中断缴费|中断参保|中断|断保|断缴|未参保|欠缴|未连续参保|断)?\s*(?P<y>\d+|[一二两三])\s*年\s*"
     r"(?P<post>断保|中断|断缴)?[^。；]{0,30}?"
     r"(?:增加|延长|多等|加)\s*(?:变动待遇等待期\s*)?(?P<m>\d+|[一二两三])\s*个月"
 )
@@ -642,7 +642,7 @@ def _applies_phrase(lead: str) -> list[str]:
 
 # 个人再缴纳270元 / 个人缴费230元 / 自己只交300元: the amount right after says what the person still pays
 _NET_RIGHT_BEFORE = re.compile(r"(?:个人|自己)\s*(?:再|仅|只|只需|需|还需)?\s*(?:缴纳|缴费|缴|交)\s*(?:为)?\s*$")
-_ASSIST_GATE = re.compile(r"全额|定额|全部|[%％]|百分之|元|个人缴费部分")
+_ASSIST_GATE = re.compile(r"全额|定额|全部|全包|[%％]|百分之|元|个人缴费部分")
 _ASSIST_CTX = re.compile(r"资助|补助|补贴|代缴|减免")
 # an assistance rate is followed at once by its verb: 按60%给予缴费补助, 50%资助
 _ASSIST_AFTER = re.compile(r"^\s*(?:的)?\s*(?:标准)?\s*(?:给予|予以|进行|实行)?\s*(?:个人缴费|缴费|参保)?\s*(?:定比|比例)?\s*(?:资助|补助|补贴|代缴|减免)")
@@ -713,6 +713,12 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
         group_from = sent.start
         for st in stmts:
             if st["mode"] == "fixed_amount":
+                if rules and rules[-1]["mode"] in ("full", "percent") and st["pos"] - rules[-1]["end"] <= 12 \
+                        and not _assist_groups(sent.between(rules[-1]["end"], st["pos"])):
+                    # 全额资助,资助420元 / 按80%资助,每人资助352元: what that full or percent
+                    # assistance comes to, not another (fixed) assistance
+                    rules[-1]["end"] = max(rules[-1]["end"], st["end"])
+                    continue
                 target = next((r for r in reversed(rules) if r["mode"] == "fixed"), None)
                 if target is None:
                     groups = _assist_groups(sent.between(group_from, st["pos"]))
@@ -788,6 +794,7 @@ def _assist_groups(phrase: str) -> list[str]:
 def _group_phrase(phrase: str) -> str:
     """The group words of a phrase before an assistance statement (drop conditions and verbs)."""
     phrase = re.split(r"[；;:：]", phrase)[-1]
+    phrase = re.sub(r"(?:政府|财政)?\s*(?:每人每年|每人)?\s*(?:给予)?\s*(?:补助|资助|补贴)\s*$", "", phrase)  # 低保户政府补助
     # a conditional 在…前完成…缴费的 / 参加…的 ends the group list
     phrase = re.sub(r"[,，]?\s*(?:在|于)[^,，]{0,30}(?:前|后|期间|以内)[^,，]{0,20}的\s*[,，]?", "，", phrase)
     phrase = re.sub(r"[,，]\s*\d{4}\s*年度?的?[^,，]*$", "", phrase)

@@ -614,3 +614,22 @@ def test_holdout11_shapes() -> None:
     assert [(r.params["percent"], r.params["bound"]) for r in _of(rules, "coverage_target")] == [("100", "min")]
     rules, _ = _rules("今年出生的宝宝,出生后90天内参保,从出生那天起就能报销。", year=2023)
     assert [r.params.get("window_amount") for r in _of(rules, "newborn_enrollment")] == [90]
+
+
+def test_holdout12_shapes() -> None:
+    rules, _ = _rules("2025年度个人缴费400元,各级财政补助不低于690元。(2024年度个人缴费为380元,财政补助为670元。)", year=2025)
+    assert sorted((r.policy_year, r.params["amount"]) for r in _of(rules, "fiscal_subsidy")) == [(2024, "670"), (2025, "690")]
+    rules, _ = _rules("2026年度个人缴费标准为每人每年420元,财政补助每人每年不低于720元。上年度个人缴费400元、财政补助700元。", year=2026)
+    assert sorted((r.policy_year, r.params["amount"]) for r in _of(rules, "personal_contribution")) == [(2025, "400"), (2026, "420")]
+    rules, _ = _rules("2026年度个人缴费标准为每人每年450元,比上年(420元)提高30元。", year=2026)
+    assert sorted((r.policy_year, r.params["amount"]) for r in _of(rules, "personal_contribution")) == [(2025, "420"), (2026, "450")]
+    rules, _ = _rules("集中参保缴费时间为2025年10月8日至12月31日。集中缴费期结束后至2026年3月31日前仍可补缴,逾期不再受理。", year=2026)
+    assert ("2026-01-01", "2026-03-31") in [(r.params["start"], r.params["end"]) for r in _of(rules, "enrollment_period")]
+    rules, _ = _rules("集中繳費期結束後中途參保的,自繳費之日起設置3個月待遇等待期;未連續參保的,每中斷繳費1年,等待期增加1個月,最長不超過6個月。", year=2023)
+    [wait] = _of(rules, "waiting_period")
+    assert (wait.params["amount"], wait.params.get("variable_amount"), wait.params.get("max_amount")) == (3, 1, 6)
+    rules, _ = _rules("(三)低保对象:按80%资助,每人资助352元,个人缴纳88元;", year=2027)
+    assert [(r.params["mode"], r.params.get("percent")) for r in _of(rules, "assistance")] == [("percent", "80")]
+    rules, _ = _rules("★家里困难的:特困户、孤儿政府全包,不用交钱;低保户政府补助300元,自己只交100元。", year=2025)
+    assert [(r.params["mode"], r.conditions.get("groups")) for r in _of(rules, "assistance")] == [
+        ("full", ["特困户", "孤儿"]), ("fixed", ["低保户"])]

@@ -51,7 +51,7 @@ def _table_blocks(text: str) -> list[list[_Row]]:
 
 
 _COLUMNS = (
-    ("net", re.compile(r"实际缴费|实际缴纳|个人实际|个人负担|个人承担")),
+    ("net", re.compile(r"实际缴费|实际缴纳|个人实际|个人实缴|个人负担|个人承担")),
     ("contrib", re.compile(r"个人缴费|个人缴纳|缴费标准")),
     ("fiscal", re.compile(r"财政补助|财政补贴|政府补助")),
     ("assist", re.compile(r"资助标准|资助金额|资助方式|资助额|补助标准|资助比例|资助")),
@@ -94,9 +94,12 @@ def _table_rules(ctx: _Ctx, blocks: list[list[_Row]]) -> list[_Cand]:
             out += _year_column_rules(ctx, block)
             continue
         # the year: a YYYY年度 in the two lines before the table, else the notice's
-        before = text[max(0, block[0][0] - 200) : block[0][0]]
+        # (the line above the table: its caption, not a comparison further up)
+        before = ([ln for ln in text[max(0, block[0][0] - 200) : block[0][0]].split("\n") if ln.strip()] or [""])[-1]
         years = [int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年度", before)]
-        year = years[-1] if years and (ctx.policy_year is None or abs(years[-1] - ctx.policy_year) <= 1) else ctx.policy_year
+        # (the notice's own year when the lines before name it: 2024年度为640元 there is a comparison)
+        year = ctx.policy_year if ctx.policy_year in years else (
+            years[-1] if years and (ctx.policy_year is None or abs(years[-1] - ctx.policy_year) <= 1) else ctx.policy_year)
         conf = 0.88 if year is not None else 0.6
         for rs, re_, cells in block[1:]:
             if len(cells) != len(header):

@@ -315,7 +315,8 @@ def _enrollment_rules(ctx: _Ctx) -> list[_Cand]:
             for a in dates:
                 if not re.match(r"^\s*(?:起|开始)", sent.between(a.end, a.end + 2)):
                     continue
-                owner = next((t for t in reversed(trigs) if t.end <= a.start and a.start - t.end <= 6), None)
+                owner = next((t for t in reversed(trigs) if t.end <= a.start and a.start - t.end <= 6), None) \
+                    or next((t for t in trigs if a.end <= t.start <= a.end + 6), None)  # 自X起开始征缴,…截止时间为Y
                 b = next((d for d in dates if d.start > a.end and (
                           re.search(r"(?:截止|截至)\s*(?:时间|日期)?\s*(?:为|到|至)?\s*$", sent.between(d.start - 10, d.start))
                           or re.match(r"^\s*(?:截止|止|结束)", sent.between(d.end, d.end + 3)))), None)
@@ -412,7 +413,8 @@ def _benefit_period_rules(ctx: _Ctx) -> list[_Cand]:
 
 # --------------------------------------------------------------------------- waiting period
 
-_SETS_A_WAIT = re.compile(r"(?:设置|设立|实行)?\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:个月|日|天)\s*(?:的)?\s*(?:待遇)?等待期")
+_SETS_A_WAIT = re.compile(r"(?:设置|设立|实行)?\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:个月|日|天)\s*(?:的)?\s*(?:待遇)?等待期"
+                         r"|等待期\s*(?:为)?\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:个月|日|天)")
 _EXAMPLE = re.compile(r"例子|例如|举例|比如|假设|假如|譬如")
 _VARIABLE = re.compile(
     r"每(?:多|增加)?\s*(?P<pre>中断缴费|中断参保|中断|断保|断缴|未参保|欠缴|未连续参保|断)?\s*(?P<y>\d+|[一二两三])\s*年\s*"
@@ -1059,8 +1061,9 @@ def _key(c: _Cand) -> tuple[Any, ...]:
     if k == "personal_contribution":
         return (k, c.year, p.get("amount"), c.conditions.get("scheme"), _pop_key(c))
     if k == "fiscal_subsidy":
-        # one subsidy for every tier (a table row per tier, and the prose again) is one rule
-        return (k, c.year, p.get("amount"), p.get("bound"))
+        # one subsidy for every tier (a table row per tier, and the prose again) is one rule; a
+        # table's bare figure and the prose's 不低于 are one rule too (the merge keeps min)
+        return (k, c.year, p.get("amount"))
     if k in ("enrollment_period", "benefit_period"):
         return (k, c.year, p.get("start"), p.get("end"))
     if k == "waiting_period":
@@ -1135,6 +1138,8 @@ def _merge(cands: list[_Cand]) -> list[_Cand]:
             if name in c.conditions:
                 have = m.conditions.setdefault(name, [])
                 have += [g for g in c.conditions[name] if g not in have]
+        if c.kind == "fiscal_subsidy" and "min" in (c.params.get("bound"), m.params.get("bound")):
+            m.params["bound"] = "min"
         if c.kind == "fiscal_subsidy" and c.conditions.get("population") != m.conditions.get("population"):
             m.conditions.pop("population", None)  # the same subsidy for several tiers: for all of them
         for name, val in c.conditions.items():

@@ -633,3 +633,24 @@ def test_holdout12_shapes() -> None:
     rules, _ = _rules("★家里困难的:特困户、孤儿政府全包,不用交钱;低保户政府补助300元,自己只交100元。", year=2025)
     assert [(r.params["mode"], r.conditions.get("groups")) for r in _of(rules, "assistance")] == [
         ("full", ["特困户", "孤儿"]), ("fixed", ["低保户"])]
+
+
+def test_holdout13_and_14_shapes() -> None:
+    rules, _ = _rules("2024年度居民医保费集中征收时间为2023年9月1日至2023年12月31日。"
+                      "2024年1月1日至2024年6月30日期间可继续缴费,待遇自缴费次月1日起享受。", year=2024)
+    assert [(r.params["start"], r.conditions.get("phase")) for r in _of(rules, "enrollment_period")] == [
+        ("2023-09-01", "concentrated"), ("2024-01-01", "extended")]
+    rules, _ = _rules("自2022年9月1日起开始征缴,集中缴费截止时间为2022年12月31日。", year=2023)
+    assert [(r.params["start"], r.params["end"]) for r in _of(rules, "enrollment_period")] == [("2022-09-01", "2022-12-31")]
+    rules, _ = _rules("三、集中缴费期后缴费的,自缴费之日起90天后享受待遇(等待期90天),新生儿在出生后90天内参保的不设等待期,"
+                      "自出生之日起享受待遇。", year=2023)
+    assert [(r.params["amount"], r.conditions.get("exempt")) for r in _of(rules, "waiting_period")] == [(90, ["新生儿"])]
+    rules, _ = _rules("各级财政补助不低于每人每年670元(2024年度为640元)。\n三、资助参保。具体见下表。\n"
+                      "资助对象 | 资助方式 | 资助金额 | 个人实缴\n特困人员、孤儿 | 全额资助 | 400元 | 0元\n"
+                      "低保对象、返贫致贫人口 | 定额资助 | 100元 | 300元\n四、标准对照表\n项目 | 2025年度 | 2024年度\n"
+                      "个人缴费 | 400 | 380\n财政补助 | 670 | 640", year=2025)
+    got = sorted((r.policy_year, r.params["mode"], r.params.get("amount"), r.params.get("net_personal_amount"))
+                 for r in _of(rules, "assistance"))
+    assert got == [(2025, "fixed", "100", "300"), (2025, "full", None, None)]
+    assert sorted((r.policy_year, r.params["amount"], r.params["bound"]) for r in _of(rules, "fiscal_subsidy")) == [
+        (2024, "640", "min"), (2025, "670", "min")]

@@ -294,6 +294,8 @@ def _issuer_before(text: str, pos: int, vocab: dict[str, list[str]]) -> tuple[st
     cut = 0
     for word in vocab.get("docno_cut_words", ()):
         j = raw.rfind(word)
+        if j == 0 and word in ("年", "月", "日") and not (k > 0 and text[k - 1].isdigit()):
+            continue  # （日医保发〔2023〕12号: 日喀则's code, not the end of a date (…5日医保发)
         if j >= 0 and j + len(word) > cut:
             cut = j + len(word)
     issuer = raw[cut:]

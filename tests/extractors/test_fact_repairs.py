@@ -201,3 +201,14 @@ def test_a_year_with_digits_too_many_is_a_null_fact_flagged_corrupt(text: str) -
 
     facts, _ = normalised_to_facts(text_to_normalised(text))
     assert [(f.type, f.value, f.flags) for f in facts] == [("DATE", None, ["corrupt"])]
+
+
+@pytest.mark.parametrize("text,canonical", [
+    ("《关于做好工作的通知》（日医保发〔2023〕12号）", "日医保发〔2023〕12号"),  # 日喀则's code
+    ("2023年9月5日医保发〔2023〕12号", "医保发〔2023〕12号"),  # the end of a date, then the code
+])
+def test_an_issuer_code_that_starts_with_a_date_character(text: str, canonical: str) -> None:
+    from extractors.normalise import text_to_normalised
+
+    facts, _ = normalised_to_facts(text_to_normalised(text))
+    assert [f.value["canonical"] for f in facts if f.type == "DOC_NO"] == [canonical]

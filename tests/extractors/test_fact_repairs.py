@@ -189,18 +189,13 @@ def test_holdout3_facts_and_must_flag(name: str, encoding: str) -> None:
 
 
 def test_a_validity_period_is_one_range() -> None:
-    from extractors.normalise import text_to_normalised
-
-    facts, _ = normalised_to_facts(text_to_normalised("本通知自2024年7月1日起执行至2025年6月30日。"))
+    facts = _facts("本通知自2024年7月1日起执行至2025年6月30日。")
     assert [(f.type, f.value) for f in facts] == [("DATE_RANGE", {"start": "2024-07-01", "end": "2025-06-30"})]
 
 
 @pytest.mark.parametrize("text", ["全面落实20255年度城乡居民医保政策", "做好201617年度参合工作"])
 def test_a_year_with_digits_too_many_is_a_null_fact_flagged_corrupt(text: str) -> None:
-    from extractors.normalise import text_to_normalised
-
-    facts, _ = normalised_to_facts(text_to_normalised(text))
-    assert [(f.type, f.value, f.flags) for f in facts] == [("DATE", None, ["corrupt"])]
+    assert [(f.type, f.value, f.flags) for f in _facts(text)] == [("DATE", None, ["corrupt"])]
 
 
 @pytest.mark.parametrize("text,canonical", [
@@ -208,7 +203,4 @@ def test_a_year_with_digits_too_many_is_a_null_fact_flagged_corrupt(text: str) -
     ("2023年9月5日医保发〔2023〕12号", "医保发〔2023〕12号"),  # the end of a date, then the code
 ])
 def test_an_issuer_code_that_starts_with_a_date_character(text: str, canonical: str) -> None:
-    from extractors.normalise import text_to_normalised
-
-    facts, _ = normalised_to_facts(text_to_normalised(text))
-    assert [f.value["canonical"] for f in facts if f.type == "DOC_NO"] == [canonical]
+    assert [f.value["canonical"] for f in _facts(text) if f.type == "DOC_NO"] == [canonical]

@@ -27,7 +27,7 @@ import json
 import re
 from decimal import Decimal
 from functools import lru_cache
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -283,11 +283,7 @@ def _find_triggers(text: str, doc: Any) -> list[Trigger]:
     return out
 
 
-def _longest_first(item: tuple[int, int, int, int]) -> tuple[int, int]:
-    return item[0], item[1]
-
-
-_LONGEST_FIRST = _longest_first
+_LONGEST_FIRST = itemgetter(0, 1)  # (start - end, start): longest first, then leftmost
 _START = attrgetter("start")
 
 
@@ -297,19 +293,6 @@ _START = attrgetter("start")
 _SENT = re.compile(r"[^。；;！？!?\n|]*[。；;！？!?\n|]*")
 _SUB_END = re.compile(r"[，,：:]")
 _BOOK = re.compile(r"《[^《》\n]{0,120}》")
-
-
-def _sentence_spans(text: str) -> list[tuple[int, int]]:
-    out = []
-    for m in _SENT.finditer(text):
-        seg = m.group()
-        # trim whitespace so evidence quotes start and end on text (str.strip drops what
-        # str.isspace calls whitespace)
-        body = seg.strip()
-        if body:
-            s = m.start() + (seg.find(body[0]) if seg[0] != body[0] else 0)
-            out.append((s, s + len(body)))
-    return out
 
 
 def _masked(text: str) -> list[tuple[int, int]]:

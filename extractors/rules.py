@@ -413,6 +413,8 @@ def _benefit_period_rules(ctx: _Ctx) -> list[_Cand]:
 
 # --------------------------------------------------------------------------- waiting period
 
+# 新生儿在出生后90日内参保缴费的…: a group ends where its condition (在…内/前/后…的) starts
+_CONDITION_TAIL = re.compile(r"(?<=[\u4e00-\u9fff]{2})在[^,，、]{0,24}?(?:内|前|后)[^,，、]{0,10}的.*$")
 _SETS_A_WAIT = re.compile(r"(?:设置|设立|实行)?\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:个月|日|天)\s*(?:的)?\s*(?:待遇)?等待期"
                          r"|等待期\s*(?:为)?\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:个月|日|天)")
 _EXAMPLE = re.compile(r"例子|例如|举例|比如|假设|假如|譬如")
@@ -457,14 +459,14 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
             # …的自缴费之日起设置3个月待遇等待期,…新生儿…自出生之日起享受待遇、不设等待期: one
             # sentence sets the wait and exempts a group; the exemption joins the rule read below
             clause = re.split(r"[,，;；]", sent.text[:neg_at].rstrip("、,， "))[-1]
-            clause = re.sub(r"(?<=[\u4e00-\u9fff]{2})在[^,，、]{0,24}?(?:内|前|后)[^,，、]{0,10}的.*$", "", clause)
+            clause = _CONDITION_TAIL.sub("", clause)
             pending_exempt.append((sent.index, phrase_to_groups(clause)))
             neg = None
         if neg:
             subject = sent.text[: sent.text.find(neg)]
             # 退役军人、新就业大学生等特殊群体在规定时限内参保的 / 新生儿在出生后90日内参保缴费的,…:
             # the groups end where their condition (在…内/前/后…的) starts
-            subject = re.sub(r"(?<=[\u4e00-\u9fff]{2})在[^,，、]{0,24}?(?:内|前|后)[^,，、]{0,10}的.*$", "", subject)
+            subject = _CONDITION_TAIL.sub("", subject)
             subject = re.sub(r"(?:在[^,，]{0,20}(?:期外|期内|以外)[^,，]{0,12}的|参保缴费的|的)\s*[,，]?\s*$", "", subject)
             groups = phrase_to_groups(subject)
             pending_exempt.append((sent.index, groups))
@@ -474,10 +476,7 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
                 have = out[-1].conditions.setdefault("exempt", [])
                 have += [g for g in groups if g not in have]
             continue
-        variable = _VARIABLE.search(sent.text) or _VARIABLE_PLAIN.search(sent.text)
-        if variable and not (variable.group("pre") or variable.group("post")) \
-                and not _BROKEN_BEFORE.search(sent.text[max(0, variable.start() - 8) : variable.start()]):
-            variable = None  # 每连续参保1年… is an incentive, not a longer wait for broken enrollment
+        variable = _broken_variable(sent.text)
         mx = _MAX.search(sent.text)
         if trigs and _has_any(sent.text, reduction) and not variable:
             continue
@@ -557,6 +556,16 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
     return out
 
 
+def _broken_variable(text: str) -> re.Match[str] | None:
+    """The variable part of a wait (每断保1年增加1个月), or None; 每连续参保1年… is an incentive,
+    not a longer wait for broken enrollment, unless the broken enrollment is named just before."""
+    variable = _VARIABLE.search(text) or _VARIABLE_PLAIN.search(text)
+    if variable and not (variable.group("pre") or variable.group("post")) \
+            and not _BROKEN_BEFORE.search(text[max(0, variable.start() - 8) : variable.start()]):
+        return None
+    return variable
+
+
 def _join_variable_subject(cand: _Cand, subject: str) -> None:
     """对断缴人员,每断缴1年…: who the variable part is for is also who the waiting period applies to."""
     subject = re.sub(r"^\s*(?:其中|对于|对)\s*[,，]?", "", subject)
@@ -574,9 +583,8 @@ def _variable_from_next(ctx: _Ctx, sent: Sentence, cand: _Cand) -> None:
     for nxt in ctx.sentences[sent.index + 1 : sent.index + 3]:
         if any(t.label in ("WAIT", "START") for t in nxt.triggers):
             return
-        variable = _VARIABLE.search(nxt.text) or _VARIABLE_PLAIN.search(nxt.text)
-        if variable and (variable.group("pre") or variable.group("post")
-                         or _BROKEN_BEFORE.search(nxt.text[max(0, variable.start() - 8) : variable.start()])):
+        variable = _broken_variable(nxt.text)
+        if variable:
             cand.params.update(_variable_params(variable, _MAX.search(nxt.text)))
             _join_variable_subject(cand, nxt.text[: variable.start()])
             return

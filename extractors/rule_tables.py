@@ -190,7 +190,8 @@ def _year_column_rules(ctx: _Ctx, block: list[_Row]) -> list[_Cand]:
                 cand = _Cand("personal_contribution", year, params, {"scheme": "basic_medical", "population": "all"},
                              (rs, re_), 0.85, [], order=cells[j][0])
             else:
-                params["bound"] = "min" if "财政" in note and _FLOOR_NOTE.search(note) else "exact"
+                floor_cell = re.search(r"不低于|不少于|以上", cells[j][2])  # 不低于550元 in the cell itself
+                params["bound"] = "min" if floor_cell or ("财政" in note and _FLOOR_NOTE.search(note)) else "exact"
                 cand = _Cand("fiscal_subsidy", year, params, {}, (rs, re_), 0.85, [], order=cells[j][0])
             out.append(cand)
     return out

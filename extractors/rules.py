@@ -398,8 +398,10 @@ def _benefit_period_rules(ctx: _Ctx) -> list[_Cand]:
         for t in trigs:
             end = next((v for v in _values(sent, "DATE") if t.end <= v.start and
                         re.match(r"^\s*(?:为|是)?\s*(?:至|到|截至|截止)\s*$", sent.between(t.end, v.start))), None)
-            start = next((v for v in reversed(_values(sent, "DATE")) if v.end <= t.start and v.value and
-                          re.match(r"^\s*(?:起|开始)", sent.between(v.end, v.end + 2))), None)
+            start = next((v for v in reversed(_values(sent, "DATE")) if v.end <= t.start and v.value and (
+                          re.match(r"^\s*(?:起|开始)", sent.between(v.end, v.end + 2))
+                          or re.search(r"(?:生效|起始|开始)(?:时间|日期)\s*(?:为|是)\s*$", sent.between(v.start - 10, v.start)))),
+                         None)  # (待遇生效时间为2025年1月1日,待遇享受期至2025年12月31日)
             if end is None or start is None or not (end.trusted and start.trusted) or not end.value or not start.value:
                 continue
             year, ysrc = _year_for(ctx, sent, t.start)
@@ -419,7 +421,7 @@ _SETS_A_WAIT = re.compile(r"(?:设置|设立|实行)?\s*(?:\d+|[一二三四五�
                          r"|等待期\s*(?:为)?\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:个月|日|天)")
 _EXAMPLE = re.compile(r"例子|例如|举例|比如|假设|假如|譬如")
 _VARIABLE = re.compile(
-    r"每(?:多|增加)?\s*(?P<pre>中断缴费|中断参保|中断|断保|断缴|未参保|欠缴|未连续参保|断)?\s*(?P<y>\d+|[一二两三])\s*年\s*"
+    r"每(?:多|增加|满)?\s*(?P<pre>中断缴费|中断参保|中断|断保|断缴|未参保|欠缴|未连续参保|断)?\s*(?P<y>\d+|[一二两三])\s*年\s*"
     r"(?P<post>断保|中断|断缴)?[^。；]{0,30}?"
     r"(?:增加|延长|多等|加)\s*(?:变动待遇等待期\s*)?(?P<m>\d+|[一二两三])\s*个月"
 )

@@ -217,3 +217,10 @@ def test_a_notice_flattened_onto_one_line_with_a_trailer_keeps_its_title() -> No
 def test_a_glued_signature_date() -> None:
     d = _doc(f"{TITLE}\n各乡镇人民政府：\n{BODY}\n临泉县医疗保障局\n20250105日\n")
     assert d.published == "2025-01-05"
+
+
+def test_an_explainers_title_names_the_notice() -> None:
+    d = _doc("《富平县医疗保障局关于做好2026年度城乡居民基本医疗保险参保缴费工作的通知》政策解读\n"
+             "发布时间：2025-09-15　来源：富平县医疗保障局\n问一：今年个人缴多少？\n答：" + BODY)
+    assert d.title == "《富平县医疗保障局关于做好2026年度城乡居民基本医疗保险参保缴费工作的通知》政策解读"
+    assert d.policy_year == 2026

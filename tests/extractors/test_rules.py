@@ -654,3 +654,16 @@ def test_holdout13_and_14_shapes() -> None:
     assert got == [(2025, "fixed", "100", "300"), (2025, "full", None, None)]
     assert sorted((r.policy_year, r.params["amount"], r.params["bound"]) for r in _of(rules, "fiscal_subsidy")) == [
         (2024, "640", "min"), (2025, "670", "min")]
+
+
+def test_holdout15_and_16_shapes() -> None:
+    rules, _ = _rules("设置3个月的待遇观察期;连续断保每满1年,观察期增加1个月,最长不超过6个月。", year=2025)
+    [wait] = _of(rules, "waiting_period")
+    assert (wait.params["amount"], wait.params.get("variable_amount"), wait.params.get("max_amount")) == (3, 1, 6)
+    rules, _ = _rules("集中征缴期内参保缴费的,待遇生效时间为2025年1月1日,待遇享受期至2025年12月31日。", year=2025)
+    assert [(r.params["start"], r.params["end"]) for r in _of(rules, "benefit_period")] == [("2025-01-01", "2025-12-31")]
+    rules, _ = _rules("家里新添宝宝的,出生后90天内参保,从出生那天起就能报销。", year=2027)
+    assert [r.params.get("window_amount") for r in _of(rules, "newborn_enrollment")] == [90]
+    rules, _ = _rules("两年标准对比如下:\n项目 | 2020年度 | 2021年度\n个人缴费 | 280元 | 320元\n财政补助 | 不低于550元 | 不低于580元", year=2021)
+    assert sorted((r.policy_year, r.params["amount"], r.params["bound"]) for r in _of(rules, "fiscal_subsidy")) == [
+        (2020, "550", "min"), (2021, "580", "min")]

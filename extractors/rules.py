@@ -415,6 +415,7 @@ def _benefit_period_rules(ctx: _Ctx) -> list[_Cand]:
 
 # --------------------------------------------------------------------------- waiting period
 
+_EXCEPT_BRACKET = re.compile(r"[(（]\s*([^()（）]{2,60}?)\s*等?\s*除外\s*[)）]")
 # 新生儿在出生后90日内参保缴费的…: a group ends where its condition (在…内/前/后…的) starts
 _CONDITION_TAIL = re.compile(r"(?<=[\u4e00-\u9fff]{2})在[^,，、]{0,24}?(?:内|前|后)[^,，、]{0,10}的.*$")
 _SETS_A_WAIT = re.compile(r"(?:设置|设立|实行)?\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:个月|日|天)\s*(?:的)?\s*(?:待遇)?等待期"
@@ -541,6 +542,8 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
         m = re.search(r"除\s*([^,，。；]{2,60}?)\s*(?:以)?外", sent.text)
         if m:
             exempt += phrase_to_groups(m.group(1))
+        for bracket in _EXCEPT_BRACKET.finditer(sent.text):  # (新生儿、退役军人等除外)
+            exempt += [g for g in phrase_to_groups(bracket.group(1)) if g not in exempt]
         exempt += [g for idx, gs in pending_exempt if sent.index - idx <= 3 for g in gs]
         lead_end = min(owner.start, dur.start) - sent.start
         lead = sent.text[m.end() if m and m.end() < lead_end else 0 : lead_end]

@@ -667,3 +667,10 @@ def test_holdout15_and_16_shapes() -> None:
     rules, _ = _rules("两年标准对比如下:\n项目 | 2020年度 | 2021年度\n个人缴费 | 280元 | 320元\n财政补助 | 不低于550元 | 不低于580元", year=2021)
     assert sorted((r.policy_year, r.params["amount"], r.params["bound"]) for r in _of(rules, "fiscal_subsidy")) == [
         (2020, "550", "min"), (2021, "580", "min")]
+
+
+def test_holdout17_and_18_shapes() -> None:
+    rules, _ = _rules("家里添了新宝宝的,出生后90天内给孩子办参保,从出生当天起就能报销。", year=2025)
+    assert [r.params.get("window_amount") for r in _of(rules, "newborn_enrollment")] == [90]
+    rules, _ = _rules("中途参保的,设置3个月待遇等待期(新生儿、退役军人、刑满释放人员等除外)。", year=2026)
+    assert [r.conditions.get("exempt") for r in _of(rules, "waiting_period")] == [["新生儿", "退役军人", "刑满释放人员"]]

@@ -204,3 +204,7 @@ def test_a_year_with_digits_too_many_is_a_null_fact_flagged_corrupt(text: str) -
 ])
 def test_an_issuer_code_that_starts_with_a_date_character(text: str, canonical: str) -> None:
     assert [f.value["canonical"] for f in _facts(text) if f.type == "DOC_NO"] == [canonical]
+
+
+def test_a_dashed_date_with_a_year_digit_too_many_is_flagged() -> None:
+    assert [(f.type, f.value, f.flags) for f in _facts("发布时间：20211-09-06 10:12")] == [("DATE", None, ["corrupt"])]

@@ -1211,6 +1211,14 @@ def _find_region(issuers: list[str], own_docno: str | None, content: Callable[[]
             hinted.append(lvl)
     code: str | None = None
     lead = _regions.text_to_region_mentions(_CITATION.sub("", title))[:1] if title and not codes else []
+    if not codes and not (lead and lead[0].start == 0):
+        # a village poster's header (项城市丁集镇前李村 温馨提示 / 宾川县金牛镇XX村委会): one of the
+        # first lines opens with a division's name
+        for line in [ln.strip() for ln in content()[:300].split("\n") if ln.strip()][:3]:
+            head = _regions.text_to_region_mentions(line[:12])[:1]
+            if head and head[0].start == 0 and len(head[0].name) >= 3:
+                lead = head
+                break
     if codes:
         # issuers of one notice share a jurisdiction; the most named one wins, the first on a tie
         code = Counter(codes).most_common(1)[0][0]

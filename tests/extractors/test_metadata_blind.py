@@ -224,3 +224,10 @@ def test_an_explainers_title_names_the_notice() -> None:
              "发布时间：2025-09-15　来源：富平县医疗保障局\n问一：今年个人缴多少？\n答：" + BODY)
     assert d.title == "《富平县医疗保障局关于做好2026年度城乡居民基本医疗保险参保缴费工作的通知》政策解读"
     assert d.policy_year == 2026
+
+
+@pytest.mark.parametrize("head,code", [("项城市丁集镇前李村 温馨提示\n2025年度城乡居民医保开始缴费啦！", "411681"),
+                                       ("【通知】关于2024年度城乡居民医保缴费的温馨提示\n宾川县金牛镇前进村委会", "532924")])
+def test_a_village_posters_header_names_its_county(head: str, code: str) -> None:
+    d = _doc(f"{head}\n各位村民：\n通过“河南税务”或“云南税务”小程序缴费。" + BODY)
+    assert d.region.code == code

@@ -773,9 +773,20 @@ def _headline_title(text: str, lines: _Lines, meta_lines: set[int]) -> _Title | 
             break
         if not line or i in meta_lines or i in noise:
             continue
+        if _BARE_TIP.fullmatch(_NOT_WORD.sub("", line)):
+            continue  # 📢📢温馨提示📢📢 above the headline: a tag, not the title
+        tip = line.strip()
+        if len(tip) <= 30 and _TIP_END.search(tip) and (
+                place := _regions.text_to_region_mentions(tip[:12])[:1]) and place[0].start == 0:
+            return _Title(lines.starts[i], lines.ends[i], [], tip, "body")  # 项城市丁集镇前李村 温馨提示
         head = _scheme_headline(line)
         return _Title(lines.starts[i], lines.ends[i], [], head, "body") if head else None
     return None
+
+
+_NOT_WORD = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]+")
+_BARE_TIP = re.compile(r"温馨提示|重要提醒|缴费提醒|重要通知|通知")
+_TIP_END = re.compile(r"(?:温馨提示|重要提醒|缴费提醒)$")
 
 
 def _find_title(parsed: ParsedDocument, meta: dict[str, str], lines: _Lines, meta_lines: set[int],

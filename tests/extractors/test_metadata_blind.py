@@ -231,3 +231,10 @@ def test_an_explainers_title_names_the_notice() -> None:
 def test_a_village_posters_header_names_its_county(head: str, code: str) -> None:
     d = _doc(f"{head}\n各位村民：\n通过“河南税务”或“云南税务”小程序缴费。" + BODY)
     assert d.region.code == code
+
+
+def test_poster_titles_a_place_tip_or_the_headline_under_a_bare_tag() -> None:
+    d = _doc("项城市丁集镇前李村 温馨提示\n2025年度城乡居民医保开始缴费啦！\n乡亲们：\n" + BODY)
+    assert d.title == "项城市丁集镇前李村 温馨提示"
+    d = _doc("📢📢温馨提示📢📢\n2020年度城乡居民医保开始缴费啦！\n\n各位居民朋友们：\n" + BODY)
+    assert d.title == "2020年度城乡居民医保开始缴费啦"

@@ -362,7 +362,7 @@ def _window_owner(sent: Sentence, trigs: list[Trigger], v: Value) -> Trigger | N
     return None
 
 
-_LABEL_AFTER = re.compile(r"^\s*(?:为|是)\s*(?:\d{4}\s*年度?)\s*(?:的)?\s*(?:城乡居民医保|居民医保|城乡居民基本医疗保险)?\s*$")
+_LABEL_AFTER = re.compile(r"^\s*(?:为|是)\s*(?:\d{4}\s*年度?)\s*(?:的)?\s*(?:城乡居民医保|居民医保|城乡居民基本医疗保险)?费?\s*$")
 _BENEFIT_AFTER = re.compile(r"^\s*(?:止|为止)?\s*[,，]?\s*(?:可|均可|方可|都能|都可以|均能|能|可以)?\s*享受")
 
 
@@ -1035,7 +1035,8 @@ def _coverage_rules(ctx: _Ctx) -> list[_Cand]:
                 continue
             if "职工" in sent.between(max(sent.subclause_of(v.start)[0], v.start - 30), v.start):
                 continue
-            lead_all = sent.between(sent.start, v.start)
+            # (a statistic is worded in the target's own clause: 确保…不低于上年度,户籍人口参保率稳定在95%以上)
+            lead_all = sent.between(sent.subclause_of(owner.start if owner else v.start)[0], v.start)
             if _STATISTIC.search(lead_all) or not _TARGET.search(sent.between(sent.start, v.end + 4)):
                 continue  # 截至目前参保率为85.3%: a statistic, not a target
             if not v.trusted:

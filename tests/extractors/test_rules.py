@@ -674,3 +674,23 @@ def test_holdout17_and_18_shapes() -> None:
     assert [r.params.get("window_amount") for r in _of(rules, "newborn_enrollment")] == [90]
     rules, _ = _rules("中途参保的,设置3个月待遇等待期(新生儿、退役军人、刑满释放人员等除外)。", year=2026)
     assert [r.conditions.get("exempt") for r in _of(rules, "waiting_period")] == [["新生儿", "退役军人", "刑满释放人员"]]
+
+
+def test_holdout20_shapes() -> None:
+    rules, _ = _rules("集中缴费期为2025年9月1日至12月31日。未参保人员可于2026年1月1日至6月30日办理中途参保。", year=2026)
+    assert ("2026-01-01", "2026-06-30") in [(r.params["start"], r.params["end"]) for r in _of(rules, "enrollment_period")]
+    rules, _ = _rules("★缴费金额:每人400元\n★享受待遇:2025年1月1日至2025年12月31日", year=2025)
+    assert [r.params["amount"] for r in _of(rules, "personal_contribution")] == ["400"]
+    assert [(r.params["start"], r.params["end"]) for r in _of(rules, "benefit_period")] == [("2025-01-01", "2025-12-31")]
+    rules, _ = _rules("对低保对象每人定额资助200元,个人实缴180元。", year=2024)
+    assert [(r.params["amount"], r.params.get("net_personal_amount")) for r in _of(rules, "assistance")] == [("200", "180")]
+
+
+def test_holdout19_shapes() -> None:
+    rules, _ = _rules("2024年9月1日至2024年12月31日为2025年度居民医保费集中征缴期。", year=2025)
+    assert [(r.params["start"], r.conditions.get("phase")) for r in _of(rules, "enrollment_period")] == [
+        ("2024-09-01", "concentrated")]
+    rules, _ = _rules("确保2026年度参保率不低于上年度,户籍人口参保率稳定在95%以上。", year=2026)
+    assert [(r.params["percent"], r.params["bound"]) for r in _of(rules, "coverage_target")] == [("95", "min")]
+    rules, _ = _rules("截至目前,全县参保率已达95%以上。", year=2026)
+    assert _of(rules, "coverage_target") == []

@@ -313,18 +313,24 @@ def _enrollment_rules(ctx: _Ctx) -> list[_Cand]:
         if not emitted:
             dates = [v for v in _values(sent, "DATE") if v.value]
             for a in dates:
-                if not re.match(r"^\s*(?:起|开始)", sent.between(a.end, a.end + 2)):
+                if not re.match(r"^\s*(?:起|开始|启动)", sent.between(a.end, a.end + 2)):
                     continue
                 owner = next((t for t in reversed(trigs) if t.end <= a.start and a.start - t.end <= 6), None) \
                     or next((t for t in trigs if a.end <= t.start <= a.end + 6), None)  # 自X起开始征缴,…截止时间为Y
                 b = next((d for d in dates if d.start > a.end and (
-                          re.search(r"(?:截止|截至)\s*(?:时间|日期)?\s*(?:为|到|至)?\s*$", sent.between(d.start - 10, d.start))
+                          re.search(r"(?:截止|截至|持续)\s*(?:时间|日期)?\s*(?:为|到|至)?\s*$", sent.between(d.start - 10, d.start))
                           or re.match(r"^\s*(?:截止|止|结束)", sent.between(d.end, d.end + 3)))), None)
                 if owner is None or b is None or not (a.trusted and b.trusted):
                     continue
                 year, ysrc = _year_for(ctx, sent, owner.start)
                 phase = owner.attrs.get("phase")
-                emitted.append(_Cand("enrollment_period", year, {"start": a.value["date"], "end": b.value["date"]},
+                start, end = a.value["date"], b.value["date"]
+                if "year_inferred" in a.flags and year is not None and start[:4] == str(year) and start[5:7] >= "07":
+                    # 2025年度…已于9月1日启动,将持续至12月31日: an autumn window before its insurance year
+                    start = f"{year - 1}{start[4:]}"
+                    if "year_inferred" in b.flags and end[:4] == str(year):
+                        end = f"{year - 1}{end[4:]}"
+                emitted.append(_Cand("enrollment_period", year, {"start": start, "end": end},
                                      {"phase": phase} if phase else {}, _evidence_span(sent, owner.start, b.end),
                                      _base_conf(ysrc) - 0.05, sorted(set(a.flags) | set(b.flags)), order=a.start))
                 break
@@ -1015,7 +1021,8 @@ def _resolve_payment_refs(cands: list[_Cand]) -> None:
 _COVERAGE_PLACE = re.compile(r"^(?:全[省市县区镇乡旗州盟]|全国)")
 _COVERAGE_SCHEME = re.compile(r"(?:城乡)?(?:居民)?(?:基本)?(?:医保|医疗保险)$")
 _TARGET = re.compile(r"确保|力争|达到|稳定在|保持|不低于|以上|目标|巩固|提高到|提升到|实现|争取|做到|要|应")
-_STATISTIC = re.compile(r"截至|截止|目前|已达|较上年|同比|比上年|上年度|去年|全年参保")
+_STATISTIC = re.compile(r"较上年|同比|比上年|上年度|去年")  # a comparison: only in the value's own clause
+_REPORTED = re.compile(r"截至|截止|目前|已达|已有|全年参保")  # a progress report: anywhere before the value
 
 
 def _coverage_rules(ctx: _Ctx) -> list[_Cand]:
@@ -1037,7 +1044,8 @@ def _coverage_rules(ctx: _Ctx) -> list[_Cand]:
                 continue
             # (a statistic is worded in the target's own clause: 确保…不低于上年度,户籍人口参保率稳定在95%以上)
             lead_all = sent.between(sent.subclause_of(owner.start if owner else v.start)[0], v.start)
-            if _STATISTIC.search(lead_all) or not _TARGET.search(sent.between(sent.start, v.end + 4)):
+            if _STATISTIC.search(lead_all) or _REPORTED.search(sent.between(sent.start, v.start)) \
+                    or not _TARGET.search(sent.between(sent.start, v.end + 4)):
                 continue  # 截至目前参保率为85.3%: a statistic, not a target
             if not v.trusted:
                 continue

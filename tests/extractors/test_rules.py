@@ -694,3 +694,13 @@ def test_holdout19_shapes() -> None:
     assert [(r.params["percent"], r.params["bound"]) for r in _of(rules, "coverage_target")] == [("95", "min")]
     rules, _ = _rules("截至目前,全县参保率已达95%以上。", year=2026)
     assert _of(rules, "coverage_target") == []
+
+
+def test_holdout21_shapes() -> None:
+    rules, _ = _rules("我市2025年度城乡居民基本医疗保险集中缴费工作已于9月1日启动,将持续至12月31日。", year=2025)
+    assert [(r.policy_year, r.params["start"], r.params["end"]) for r in _of(rules, "enrollment_period")] == [
+        (2025, "2024-09-01", "2024-12-31")]
+    rules, _ = _rules("截至10月14日,全市已有52.3万人完成缴费,参保率达到78.6%。", year=2025)
+    assert _of(rules, "coverage_target") == []
+    rules, _ = _rules("家里有新生宝宝的,出生90天内办理参保缴费,从出生那天起就能享受医保待遇。", year=2025)
+    assert [r.params.get("window_amount") for r in _of(rules, "newborn_enrollment")] == [90]

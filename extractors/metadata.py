@@ -558,7 +558,7 @@ _TAGGED_HEAD = re.compile(r"^\s*【[^】]{1,10}】([\u4e00-\u9fff]{2,20})$")
 _LEAD_ORG = re.compile(r"^([\u4e00-\u9fff]{2,30}?(?:局|厅|委员会|政府|办公室|中心))(?=(?:19|20)\d{2}\s*年)")
 
 
-_EXPLAINER_TITLE = re.compile(r"^《[^《》]{6,100}》(?:政策)?(?:解读|问答|图解)$")
+_EXPLAINER_TITLE = re.compile(r"^(?:[\u4e00-\u9fff]{2,30}?(?:局|厅|委员会|政府|办公室|中心))?(《[^《》]{6,100}》(?:政策)?(?:解读|问答|图解))$")
 
 
 def _title_from_string(s: str, start: int, end: int, source: str,
@@ -599,8 +599,9 @@ def _title_from_string(s: str, start: int, end: int, source: str,
     compact = _nows(s)
     if _ENUMERATED.match(compact):
         return None
-    if _EXPLAINER_TITLE.match(compact):  # 《…的通知》政策解读: an explainer's title names the notice
-        return _Title(start, end, [], compact, source)
+    explainer = _EXPLAINER_TITLE.match(compact)
+    if explainer:  # 《…的通知》政策解读: an explainer's title names the notice (an office's line above is not part of it)
+        return _Title(start, end, [], explainer.group(1), source)
     if 6 <= len(compact) <= 70 and not _SENTENCE_PUNCT.search(compact) and v.title_end.search(compact + " "):
         m_end = v.title_end.search(compact + " ")
         if m_end is not None and m_end.end() == len(compact) and "《" not in compact[:2]:

@@ -62,7 +62,7 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
         trigs = _trig(sent, label)
         if label == "FISCAL":
             # 各级财政对参保居民的补助标准为…: 补助 after 财政 is the fiscal subsidy
-            trigs = sorted(trigs + [t for t in sent.triggers if t.label == "ASSIST" and t.text in ("补助", "补贴")
+            trigs = sorted(trigs + [t for t in sent.triggers if t.label == "ASSIST" and t.text in ("补助", "补贴", "给予补助")
                                     and "财政" in sent.between(t.start - 12, t.start)
                                     and "资助" not in sent.between(t.start - 12, t.start)], key=lambda t: t.start)
         # (no trigger before an amount: 各级财政按照每人每年不低于640元的标准给予补助 names it after)
@@ -666,7 +666,7 @@ _NET_RIGHT_BEFORE = re.compile(r"(?:个人|自己)\s*(?:再|仅|只|只需|需|�
 _ASSIST_GATE = re.compile(r"全额|定额|全部|全包|[%％]|百分之|元|个人缴费部分")
 _ASSIST_CTX = re.compile(r"资助|补助|补贴|代缴|减免")
 # an assistance rate is followed at once by its verb: 按60%给予缴费补助, 50%资助
-_ASSIST_AFTER = re.compile(r"^\s*(?:的)?\s*(?:标准)?\s*(?:给予|予以|进行|实行)?\s*(?:个人缴费|缴费|参保)?\s*(?:定比|比例)?\s*(?:资助|补助|补贴|代缴|减免)")
+_ASSIST_AFTER = re.compile(r"^\s*(?:的)?\s*(?:标准)?\s*(?:给予|予以|进行|实行)?\s*(?:个人缴费|缴费|参保)?\s*(?:定比|比例|定额)?\s*(?:资助|补助|补贴|代缴|减免)")
 
 
 def _assistance_rules(ctx: _Ctx) -> list[_Cand]:

@@ -238,3 +238,8 @@ def test_poster_titles_a_place_tip_or_the_headline_under_a_bare_tag() -> None:
     assert d.title == "项城市丁集镇前李村 温馨提示"
     d = _doc("📢📢温馨提示📢📢\n2020年度城乡居民医保开始缴费啦！\n\n各位居民朋友们：\n" + BODY)
     assert d.title == "2020年度城乡居民医保开始缴费啦"
+
+
+def test_an_explainers_title_without_the_office_line_above_it() -> None:
+    d = _doc("大竹县医疗保障局\n《关于做好2026年度城乡居民基本医疗保险参保缴费工作的通知》政策解读\n问一：今年个人缴多少？\n答：" + BODY)
+    assert d.title == "《关于做好2026年度城乡居民基本医疗保险参保缴费工作的通知》政策解读"

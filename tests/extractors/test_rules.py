@@ -704,3 +704,13 @@ def test_holdout21_shapes() -> None:
     assert _of(rules, "coverage_target") == []
     rules, _ = _rules("家里有新生宝宝的,出生90天内办理参保缴费,从出生那天起就能享受医保待遇。", year=2025)
     assert [r.params.get("window_amount") for r in _of(rules, "newborn_enrollment")] == [90]
+
+
+def test_holdout22_shapes() -> None:
+    rules, _ = _rules("财政对居民参保继续给予补助,人均补助标准不低于720元。", year=2026)
+    assert [(r.params["amount"], r.params["bound"]) for r in _of(rules, "fiscal_subsidy")] == [("720", "min")]
+    rules, _ = _rules("对低保对象给予70%定额资助。", year=2025)
+    assert [r.params.get("percent") for r in _of(rules, "assistance")] == ["70"]
+    rules, _ = _rules("★待遇时间:2026年1月1日至2026年12月31日\n新生宝宝出生后90天内参保缴费的,出生起就能报销。", year=2026)
+    assert [(r.params["start"], r.params["end"]) for r in _of(rules, "benefit_period")] == [("2026-01-01", "2026-12-31")]
+    assert [r.params.get("window_amount") for r in _of(rules, "newborn_enrollment")] == [90]

@@ -33,6 +33,7 @@ class _Cand:
     # a benefit start's payment condition named by reference, resolved against the notice's
     # windows: ("phase", "concentrated") for 在集中缴费期内缴费的, ("before"|"after", ISO date)
     ref: tuple[str, str] | None = None
+    floor: bool = False  # a contribution stated only as a floor (不低于), a higher level's quoted
 
 
 @dataclass

@@ -175,9 +175,24 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
             if not v.from_fact:
                 conf -= 0.03
             bound_end[owner.start] = v.end
-            out.append(_Cand(kind, year, params, conditions, _evidence_span(sent, owner.start, v.end), conf, flags,
-                             order=owner.start))
+            cand = _Cand(kind, year, params, conditions, _evidence_span(sent, owner.start, v.end), conf, flags,
+                         order=owner.start)
+            # 个人缴费标准不低于每人每年400元 (a higher level's floor, quoted): see _drop_quoted_floors
+            cand.floor = kind == "personal_contribution" and bool(_FLOOR_WORDS.search(sent.between(v.start - 8, v.start)))
+            out.append(cand)
     return out
+
+
+_FLOOR_WORDS = re.compile(r"不低于|不少于")
+
+
+def _drop_quoted_floors(cands: list[_Cand]) -> list[_Cand]:
+    """自治区文件明确…个人缴费标准不低于每人每年400元…我市…确定为每人每年420元: a contribution stated
+    only as a floor gives way to the exact standard the notice sets for the same year and people."""
+    exact = {(c.year, c.conditions.get("scheme"), _pop_key(c)) for c in cands
+             if c.kind == "personal_contribution" and not c.floor}
+    return [c for c in cands if not (c.kind == "personal_contribution" and c.floor
+                                     and (c.year, c.conditions.get("scheme"), _pop_key(c)) in exact)]
 
 
 _PREDECESSOR = re.compile(r"(?:^|[,，;；。、])\s*(?:整合前的?[^,，]{0,8}[,，])?\s*原(?:新农合|新型农村合作医疗|城镇居民)")
@@ -1245,6 +1260,7 @@ def facts_to_rules(document: NoticeDocument, norm: Normalised, doc: Any, facts: 
     cands = [c for c in cands if c.confidence >= 0]
     _concentrated_by_default(cands, text)
     cands = _drop_fiscal_as_assistance(cands)
+    cands = _drop_quoted_floors(cands)
     _resolve_payment_refs(cands)
     for c in sorted(_merge(cands), key=lambda c: c.order):
         flags = list(dict.fromkeys(c.flags))

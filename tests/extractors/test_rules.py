@@ -714,3 +714,11 @@ def test_holdout22_shapes() -> None:
     rules, _ = _rules("★待遇时间:2026年1月1日至2026年12月31日\n新生宝宝出生后90天内参保缴费的,出生起就能报销。", year=2026)
     assert [(r.params["start"], r.params["end"]) for r in _of(rules, "benefit_period")] == [("2026-01-01", "2026-12-31")]
     assert [r.params.get("window_amount") for r in _of(rules, "newborn_enrollment")] == [90]
+
+
+def test_a_higher_levels_quoted_floor_gives_way_to_the_notices_own_standard() -> None:
+    rules, _ = _rules("自治区文件明确,2026年度居民医保个人缴费标准不低于每人每年400元,各设区市可结合本地实际确定。"
+                      "我市2026年度城乡居民医保个人缴费标准确定为每人每年420元。", year=2026)
+    assert [(r.params["amount"], r.flags) for r in _of(rules, "personal_contribution")] == [("420", [])]
+    rules, _ = _rules("2026年度全区居民医保个人缴费标准不低于每人每年400元,各设区市可结合本地实际确定。", year=2026)
+    assert [r.params["amount"] for r in _of(rules, "personal_contribution")] == ["400"]  # a floor alone stays

@@ -87,7 +87,7 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
                     _FISCAL_AFTER.match(sent.between(v.end, v.end + 10)):
                 # 各级财政按照每人每年不低于640元的标准给予补助: the subsidy named after its amount
                 year, ysrc = _year_for(ctx, sent, v.start)
-                bound = "min" if re.search(r"不低于|不少于", sent.between(v.start - 6, v.start)) else "exact"
+                bound = "min" if _FLOOR_WORDS.search(sent.between(v.start - 6, v.start)) else "exact"
                 out.append(_Cand(kind, year, {"amount": v.value["amount"], "currency": "CNY", "per": "person_year",
                                               "bound": bound}, {}, _evidence_span(sent, v.start, v.end),
                                  _base_conf(ysrc) - 0.05, list(v.flags), order=v.start))
@@ -653,7 +653,7 @@ def _max_params(mx: re.Match[str]) -> dict[str, Any]:
 
 
 def _applies_phrase(lead: str) -> list[str]:
-    lead = re.sub(r"^\s*[答问]\s*[:：]\s*", "", lead)  # a Q&A notice's 答:
+    lead = _QA_LEAD.sub("", lead)  # a Q&A notice's 答:
     lead = re.sub(r"^[^,，]*?(?:起|开始)\s*[,，]", "", lead)  # 自2025年起,
     lead = re.sub(r"(?:设置|设立|实行|执行|参保后|固定|有|的)+\s*$", "", lead.strip(" ,，"))
     lead = re.sub(r"(?:设置|设立|实行|执行|参保后|固定|有)+\s*$", "", lead.strip(" ,，"))
@@ -677,6 +677,7 @@ def _applies_phrase(lead: str) -> list[str]:
 # --------------------------------------------------------------------------- assistance
 
 # 个人再缴纳270元 / 个人缴费230元 / 自己只交300元: the amount right after says what the person still pays
+_QA_LEAD = re.compile(r"^\s*[答问]\s*[:：]\s*")  # 答: / 问: opening a Q&A notice's clause
 _NET_RIGHT_BEFORE = re.compile(r"(?:个人|自己)\s*(?:再|仅|只|只需|需|还需)?\s*(?:缴纳|缴费|缴|交)\s*(?:为)?\s*$")
 _ASSIST_GATE = re.compile(r"全额|定额|全部|全包|[%％]|百分之|元|个人缴费部分")
 _ASSIST_CTX = re.compile(r"资助|补助|补贴|代缴|减免")
@@ -1078,7 +1079,7 @@ def _coverage_rules(ctx: _Ctx) -> list[_Cand]:
             if lead_from > sent.start:
                 phrase = re.sub(r"^\s*(?:及)?以上\s*", "", sent.between(lead_from, owner.start if owner else v.start))
             # 全县户籍人口基本医保参保率: the group without the place and the scheme's name
-            phrase = re.sub(r"^\s*[答问]\s*[:：]\s*", "", phrase.strip(" ,，"))
+            phrase = _QA_LEAD.sub("", phrase.strip(" ,，"))
             phrase = _COVERAGE_SCHEME.sub("", _COVERAGE_PLACE.sub("", phrase))
             groups = [g for g in phrase_to_groups(phrase) if not re.search(r"居民医保|基本医疗保险|医疗保险", g)]
             year, ysrc = _year_for(ctx, sent, v.start)
@@ -1297,10 +1298,7 @@ def _answer_questions(sentences: list[Sentence]) -> None:
             and _VALUE_HINT.search(nxt.text)  # (not 2025年度本市居民医保实行分类缴费: — a lead-in, no value)
         if not (question or heading):
             continue
-        nxt.triggers = [Trigger(t.label, nxt.start, nxt.start, "", t.attrs) for t in sent.triggers
-                        if t.label in ("CONTRIB", "ENROLL", "WAIT", "BENEFIT", "NEWBORN")]
-        if nxt.triggers:
-            nxt._loader = sent._loader
+        _lend_triggers(sent, nxt, [t for t in sent.triggers if t.label in ("CONTRIB", "ENROLL", "WAIT", "BENEFIT", "NEWBORN")])
 
 
 def _continue_contributions(sentences: list[Sentence]) -> None:
@@ -1313,7 +1311,14 @@ def _continue_contributions(sentences: list[Sentence]) -> None:
             continue
         if not phrase_to_tier(nxt.text[:12]):
             continue
-        nxt.triggers = [Trigger("CONTRIB", nxt.start, nxt.start, "", {})]
+        _lend_triggers(sent, nxt, [Trigger("CONTRIB", 0, 0, "", {})])
+
+
+def _lend_triggers(sent: Sentence, nxt: Sentence, triggers: list[Trigger]) -> None:
+    """Zero-width copies of `triggers` at the start of the next sentence (distances then read as
+    if that sentence named them), which then reads its values the way `sent` does."""
+    nxt.triggers = [Trigger(t.label, nxt.start, nxt.start, "", t.attrs) for t in triggers]
+    if nxt.triggers:
         nxt._loader = sent._loader
 
 

@@ -260,69 +260,50 @@ def test_big5_html_declares_big5_and_carries_traditional_chrome() -> None:
         assert src.one("title") in text and "當前位置" in text
 
 
-# ---------------------------------------------------------------- holdout3 (blind held-out set built from .src)
+# ---------------------------------------------------------------- blind held-out sets built from .src
 
-HOLDOUT3 = CORPUS / "holdout3"
-HOLDOUT3_SOURCES = build_corpus.sources(HOLDOUT3 / "src") if (HOLDOUT3 / "src").is_dir() else []
+# set → (its gold prefix, what its sources' formats must include)
+BUILT_SETS = {
+    "holdout3": ("h3", lambda formats: {"pdf", "docx", "html-gov"} <= set(formats)),
+    "holdout8": ("h8", lambda formats: formats.count("pdf") == 6 and formats.count("docx") == 4),
+}
 
 
-def test_holdout3_sources_build_the_committed_files_byte_identically(tmp_path: Path) -> None:
-    assert HOLDOUT3_SOURCES, "no sources under corpus/holdout3/src"
-    assert build_corpus.main(["--src", str(HOLDOUT3 / "src"), "--out", str(tmp_path)]) == 0
-    for src in HOLDOUT3_SOURCES:
-        rebuilt, committed = tmp_path / src.out_name, HOLDOUT3 / src.out_name
-        assert committed.exists(), f"{committed} not committed; run scripts/build_corpus.py --src corpus/holdout3/src"
+def _built_sources(name: str) -> list:
+    src = CORPUS / name / "src"
+    return build_corpus.sources(src) if src.is_dir() else []
+
+
+@pytest.mark.parametrize("name", sorted(BUILT_SETS))
+def test_built_set_sources_build_the_committed_files_byte_identically(name: str, tmp_path: Path) -> None:
+    folder, sources = CORPUS / name, _built_sources(name)
+    assert sources, f"no sources under corpus/{name}/src"
+    assert build_corpus.main(["--src", str(folder / "src"), "--out", str(tmp_path)]) == 0
+    for src in sources:
+        rebuilt, committed = tmp_path / src.out_name, folder / src.out_name
+        assert committed.exists(), f"{committed} not committed; run scripts/build_corpus.py --src corpus/{name}/src"
         if rebuilt.read_bytes() == committed.read_bytes():
             continue
         assert src.format in ("pdf", "docx"), f"{committed} differs from its rebuild"
         assert _binary_text(rebuilt) == _binary_text(committed), f"{committed}: text differs from its rebuild"
 
 
-def test_holdout3_check_mode_defaults_out_to_the_src_parent() -> None:
-    # --check without --out compares with corpus/holdout3/, not corpus/own/
-    assert build_corpus.main(["--src", str(HOLDOUT3 / "src"), "--check"]) == 0
+@pytest.mark.parametrize("name", sorted(BUILT_SETS))
+def test_built_set_check_mode_defaults_out_to_the_src_parent(name: str) -> None:
+    # --check without --out compares with corpus/<name>/, not corpus/own/
+    assert build_corpus.main(["--src", str(CORPUS / name / "src"), "--check"]) == 0
 
 
-def test_holdout3_notices_have_gold_and_back() -> None:
-    notices = sorted(p.name.rsplit(".", 1)[0] for p in HOLDOUT3.iterdir() if p.is_file() and p.suffix in SUFFIXES)
+@pytest.mark.parametrize("name", sorted(BUILT_SETS))
+def test_built_set_notices_have_gold_and_back(name: str) -> None:
+    prefix, formats_ok = BUILT_SETS[name]
+    folder = CORPUS / name
+    notices = sorted(p.name.rsplit(".", 1)[0] for p in folder.iterdir() if p.is_file() and p.suffix in SUFFIXES)
     assert len(notices) == 10 and len(set(notices)) == 10
-    assert notices == sorted(p.stem for p in GOLD.glob("h3_*.json"))
-    formats = {s.format for s in HOLDOUT3_SOURCES}
-    assert {"pdf", "docx", "html-gov"} <= formats
-    for name in notices:
-        assert re.fullmatch(r"h3_\d{2}_[a-z0-9_]+_\d{4}", name), name
-
-
-# ---------------------------------------------------------------- holdout8 (blind held-out set: 6 PDF + 4 DOCX from .src)
-
-HOLDOUT8 = CORPUS / "holdout8"
-HOLDOUT8_SOURCES = build_corpus.sources(HOLDOUT8 / "src") if (HOLDOUT8 / "src").is_dir() else []
-
-
-def test_holdout8_sources_build_the_committed_files_byte_identically(tmp_path: Path) -> None:
-    assert HOLDOUT8_SOURCES, "no sources under corpus/holdout8/src"
-    assert build_corpus.main(["--src", str(HOLDOUT8 / "src"), "--out", str(tmp_path)]) == 0
-    for src in HOLDOUT8_SOURCES:
-        rebuilt, committed = tmp_path / src.out_name, HOLDOUT8 / src.out_name
-        assert committed.exists(), f"{committed} not committed; run scripts/build_corpus.py --src corpus/holdout8/src"
-        if rebuilt.read_bytes() == committed.read_bytes():
-            continue
-        assert src.format in ("pdf", "docx"), f"{committed} differs from its rebuild"
-        assert _binary_text(rebuilt) == _binary_text(committed), f"{committed}: text differs from its rebuild"
-
-
-def test_holdout8_check_mode_defaults_out_to_the_src_parent() -> None:
-    assert build_corpus.main(["--src", str(HOLDOUT8 / "src"), "--check"]) == 0
-
-
-def test_holdout8_notices_have_gold_and_back() -> None:
-    notices = sorted(p.name.rsplit(".", 1)[0] for p in HOLDOUT8.iterdir() if p.is_file() and p.suffix in SUFFIXES)
-    assert len(notices) == 10 and len(set(notices)) == 10
-    assert notices == sorted(p.stem for p in GOLD.glob("h8_*.json"))
-    formats = [s.format for s in HOLDOUT8_SOURCES]
-    assert formats.count("pdf") == 6 and formats.count("docx") == 4
-    for name in notices:
-        assert re.fullmatch(r"h8_\d{2}_[a-z0-9_]+_\d{4}", name), name
+    assert notices == sorted(p.stem for p in GOLD.glob(f"{prefix}_*.json"))
+    assert formats_ok([s.format for s in _built_sources(name)])
+    for notice in notices:
+        assert re.fullmatch(rf"{prefix}_\d{{2}}_[a-z0-9_]+_\d{{4}}", notice), notice
 
 
 def test_missing_src_folder_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

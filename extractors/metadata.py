@@ -749,18 +749,23 @@ def _clean_hint(hint: str) -> str:
 _SCHEME_WORD = re.compile(r"医保|医疗保险|城乡居民")
 _HEAD_TAG = re.compile(r"^【[^】]{1,10}】")
 _HEAD_END_PUNCT = re.compile(r"[!！~～]+$")
+_LEAD_SYMBOLS = re.compile(r"^[^\u4e00-\u9fff0-9A-Za-z【\[（(]+")  # 📢 before a poster's headline
 
 
 def _scheme_headline(line: str) -> str | None:
     """``line`` as a headline naming a year and the scheme (【联合村】2025年度城乡居民医保开始缴费啦！
-    → 2025年度城乡居民医保开始缴费啦), or None: a short line, no sentence inside it, no
+    → 2025年度城乡居民医保开始缴费啦！), or None: a short line, no sentence inside it, no
     lead-in to a list (…分为两档：), no document number (郑医保〔2023〕58号)."""
-    compact = _HEAD_END_PUNCT.sub("", _HEAD_TAG.sub("", _nows(line)))
+    compact = _HEAD_END_PUNCT.sub("", _HEAD_TAG.sub("", _LEAD_SYMBOLS.sub("", _nows(line))))
     if not 6 <= len(compact) <= 40 or _ENUMERATED.match(compact) or _SENTENCE_PUNCT.search(compact):
         return None
     if ":" in compact or "：" in compact or _DOCNO.search(compact) or _DOCNO_LOST_BRACKET.search(compact):
         return None
-    return compact if _YEAR.search(compact) and _SCHEME_WORD.search(compact) else None
+    if not (_YEAR.search(compact) and _SCHEME_WORD.search(compact)):
+        return None
+    # the headline as written: its closing ！ stays (开始缴费啦！), a ~ run does not
+    bang = re.search(r"[!！]+[~～]*$", _nows(line))
+    return compact + bang.group().rstrip("~～")[:1] if bang else compact
 
 
 def _headline_title(text: str, lines: _Lines, meta_lines: set[int]) -> _Title | None:
@@ -1222,20 +1227,21 @@ def _find_region(issuers: list[str], own_docno: str | None, content: Callable[[]
         elif lvl:
             hinted.append(lvl)
     code: str | None = None
-    lead = _regions.text_to_region_mentions(_CITATION.sub("", title))[:1] if title and not codes else []
-    if not codes and not (lead and lead[0].start == 0):
+    # (a tag's 【 or a 📢 before the name still opens the line: 【肥乡区天台山镇前屯村委会温馨提示】)
+    lead = _opening_division(_CITATION.sub("", title)) if title and not codes else None
+    if not codes and lead is None:
         # a village poster's header (项城市丁集镇前李村 温馨提示 / 宾川县金牛镇XX村委会): one of the
         # first lines opens with a division's name
         for line in [ln.strip() for ln in content()[:300].split("\n") if ln.strip()][:3]:
-            head = _regions.text_to_region_mentions(line[:12])[:1]
-            if head and head[0].start == 0 and len(head[0].name) >= 3:
+            head = _opening_division(line)
+            if head is not None and len(head.name) >= 3:
                 lead = head
                 break
     if codes:
         # issuers of one notice share a jurisdiction; the most named one wins, the first on a tie
         code = Counter(codes).most_common(1)[0][0]
-    elif lead and lead[0].start == 0:
-        code, _ = _issuer_region(lead[0].name, scores)
+    elif lead is not None:
+        code, _ = _issuer_region(lead.name, scores)
     else:
         target = hinted[0] if hinted else _level_hint(content())
         code = _descend(scores(), target)
@@ -1248,6 +1254,16 @@ def _find_region(issuers: list[str], own_docno: str | None, content: Callable[[]
         return _regions.code_to_region(code), flags
     except _regions.RegionError:
         return Region(), flags
+
+
+_OPENING_MARKS = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]{0,4}")
+
+
+def _opening_division(line: str) -> _regions.Mention | None:
+    """The division whose name opens ``line`` (after a tag's 【 or an emoji), or None."""
+    skip = _OPENING_MARKS.match(line).end()  # type: ignore[union-attr]  (matches the empty string)
+    head = _regions.text_to_region_mentions(line[skip : skip + 12])[:1]
+    return head[0] if head and head[0].start == 0 else None
 
 
 def _expand_issuer(name: str, region: Region) -> str:

@@ -2,11 +2,15 @@
 
 A notice that never names resident medical insurance, or whose off-topic words (招标,
 基本养老金调整 …) outnumber its on-topic ones, yields no rules and the document flag
-`not_relevant`. Word lists live in data/rule_vocab.jsonl (relevance_core / _topic / _off_topic).
+`not_relevant`. A title about another subject (医保电子凭证, 异地就医 …), naming neither the scheme nor enrollment, marks
+the notice off-topic too unless its text names the scheme twice or more. Word lists live in
+data/rule_vocab.jsonl (relevance_core / _topic / _off_topic / _other_subject).
 
     >>> text_is_relevant("关于做好2024年度城乡居民基本医疗保险参保缴费工作的通知")
     True
     >>> text_is_relevant("关于2024年调整退休人员基本养老金的通知。基本养老金调整……")
+    False
+    >>> text_is_relevant("城乡居民医保参保人员医保电子凭证激活率达到80%以上。", "关于全面推广应用医保电子凭证的通知")
     False
 """
 
@@ -50,6 +54,11 @@ def text_is_relevant(text: str, title: str | None = None) -> bool:
             return False
         if _has(title, "relevance_core") and _has(title, "relevance_topic"):
             return True
+        # 关于全面推广应用医保电子凭证的通知: a title about another subject, naming neither the
+        # scheme nor enrollment or contributions, unless the text itself dwells on the scheme
+        if _has(title, "relevance_other_subject") and not _has(title, "relevance_topic") \
+                and not _has(title, "relevance_core") and _count(text, "relevance_core") < 2:
+            return False
     # (one regex scan: a dozen `in` scans of the whole text for the off-topic words cost more)
     if _pattern("relevance_off_topic").search(text) is None:
         return _has(text, "relevance_topic")  # no off-topic word: any topic word will do

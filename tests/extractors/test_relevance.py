@@ -20,6 +20,13 @@ from extractors.relevance import text_is_relevant
     ("一、2024年度职工基本医疗保险缴费基数下限为4,367元/月。用人单位按照本单位职工缴费基数之和的8%缴纳。"
      "城乡居民基本医疗保险参保人员不适用本通知,其缴费标准另行通知。",
      "大连市医疗保障局关于公布2024年度职工基本医疗保险缴费基数上下限的通知", False),
+    # an office's other subject: a 医保电子凭证 promotion that counts resident enrollees (holdout15 h15_09)
+    ("到2024年6月底,全市参保人员(含城乡居民医保参保人员)医保电子凭证激活率达到80%以上。引导参保群众扫码就医。",
+     "天长市医疗保障局关于全面推广应用医保电子凭证的通知", False),
+    # … but the same subject beside enrollment in the title, or a text that dwells on the scheme, is relevant
+    ("城乡居民医保个人缴费标准为每人每年400元,可通过医保电子凭证缴费。",
+     "关于使用医保电子凭证缴纳2025年度城乡居民医保费的通知", True),
+    ("2025年度城乡居民医保个人缴费400元。城乡居民医保参保人员可用医保码缴费。", "关于推广医保码的通知", True),
 ])
 # fmt: on
 def test_relevance(text: str, title: str | None, expected: bool) -> None:

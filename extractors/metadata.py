@@ -1403,7 +1403,8 @@ def _content(text: str, lines: _Lines, meta_lines: set[int]) -> str:
 
 # --- putting it together ---------------------------------------------------------------------------------
 
-_GOV_BODY = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:医疗保障局|医保局|人民政府|政府办公室|财政局|税务局|人力资源和社会保障局|卫生健康委员会)$")
+_GOV_BODY = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:医疗保障局|医保局|人民政府|政府办公室|财政局|税务局|人力资源和社会保障局|卫生健康委员会|融媒体中心)$")
+_TRAILING_STAMP = re.compile(r"(?:19|20)\d{2}(?:[-/.年]\d{1,2}){2}日?(?:\d{1,2}:\d{2}(?::\d{2})?)?$")
 _ISSUED_NOTE = re.compile(
     r"\s*[(（]\s*(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)?\s*"
     r"(?P<org>[\u4e00-\u9fff]{2,40}?(?:政府办公室|政府办公厅|人民政府|办公室|办公厅|局|委员会))\s*印发"
@@ -1505,10 +1506,11 @@ def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fac
         issuers = list(title.issuers)
     elif meta.get("issuer"):
         issuers = _split_orgs(meta["issuer"]) or [_nows(meta["issuer"])]
-    elif meta.get("publisher") and _GOV_BODY.search(_nows(meta["publisher"])):
+    elif meta.get("publisher") and _GOV_BODY.search(source := _TRAILING_STAMP.sub("", _nows(meta["publisher"]))):
         # 来源:宜宾市南溪区医疗保障局 on a Q&A with no signature: the office that wrote it (a
-        # reposting site's 来源 is a site, not a 局/厅/政府, and is not taken)
-        issuers = _split_orgs(meta["publisher"]) or [_nows(meta["publisher"])]
+        # reposting site's 来源 is a site, not a 局/厅/政府, and is not taken); a county's
+        # 融媒体中心 writes its own news items. (来源：青州市医疗保障局　2025-09-03: the date is not the name)
+        issuers = _split_orgs(source) or [source]
     region_names = list(issuers) + ([" ".join(title.issuers)] if title is not None and title.issuers else [])
 
     region, region_flags = _find_region(region_names, doc_number, content, meta.get("publisher"),

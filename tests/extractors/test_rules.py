@@ -722,3 +722,11 @@ def test_a_higher_levels_quoted_floor_gives_way_to_the_notices_own_standard() ->
     assert [(r.params["amount"], r.flags) for r in _of(rules, "personal_contribution")] == [("420", [])]
     rules, _ = _rules("2026年度全区居民医保个人缴费标准不低于每人每年400元,各设区市可结合本地实际确定。", year=2026)
     assert [r.params["amount"] for r in _of(rules, "personal_contribution")] == ["400"]  # a floor alone stays
+
+
+def test_a_posters_government_subsidy_per_person_per_year() -> None:
+    # holdout10 h10_08: a community poster's 政府每人每年再补助 is the fiscal subsidy (the assistance
+    # a government pays for one group, 低保户政府补助300元, is not)
+    rules, _ = _rules("2024年度个人缴费每人380元(去年是350元),政府每人每年再补助不少于640元,一人交钱全年保障!"
+                      "低保户政府补助300元,自己只交80元。")
+    assert [(r.params["amount"], r.params["bound"]) for r in _of(rules, "fiscal_subsidy")] == [("640", "min")]

@@ -956,6 +956,7 @@ def _benefit_start_rules(ctx: _Ctx) -> list[_Cand]:
 
 
 _BEFORE = re.compile(r"^\s*(?:前|以前|之前)")
+_JOINED = re.compile(r"^\s*(?:和|及|以及|、|或|或者|与)\s*$")
 _AFTER = re.compile(r"^\s*(?:以后|之后|后)")
 _WITHIN = re.compile(r"^\s*(?:内|期间|以内)")
 
@@ -964,10 +965,15 @@ def _payment_ref(sent: Sentence, pos: int) -> tuple[str, str] | None:
     """The window a benefit start's payment condition names instead of dating it: 在集中缴费期内
     缴费的 (that phase's window), 在12月31日前缴费的 / 1月1日以后缴费的 (the part of the window
     containing the date before or after it)."""
-    for t in reversed(sent.triggers):
-        if t.label == "ENROLL" and t.attrs.get("phase") and t.end <= pos and _WITHIN.match(sent.between(t.end, t.end + 3)):
+    phased = [t for t in sent.triggers if t.label == "ENROLL" and t.attrs.get("phase") and t.end <= pos]
+    for i in range(len(phased) - 1, -1, -1):
+        t = phased[i]
+        if _WITHIN.match(sent.between(t.end, t.end + 3)):
             if re.search(r"[未不非]", sent.between(t.start - 4, t.start)):
                 return None  # 未能在集中缴费期内缴费的: paid outside that window, not inside it
+            if i and _JOINED.match(sent.between(phased[i - 1].end, t.start)):
+                # 在集中缴费期和延长缴费期内缴费的: from the first window's start to the second's end
+                return ("phases", phased[i - 1].attrs["phase"] + "|" + t.attrs["phase"])
             return ("phase", t.attrs["phase"])
     for v in reversed(sent.values):
         if v.type != "DATE" or v.end > pos or not v.trusted or not v.value:
@@ -1021,6 +1027,16 @@ def _resolve_payment_refs(cands: list[_Cand]) -> None:
         if c.kind != "benefit_start" or c.ref is None or "paid_between" in c.conditions:
             continue
         how, what = c.ref
+        if how == "phases":
+            spans = []
+            for phase in what.split("|"):
+                found = sorted((w for w in windows if w.conditions.get("phase") == phase),
+                               key=lambda w: (w.year != c.year, w.order))
+                if found:
+                    spans.append((found[0].params["start"], found[0].params["end"]))
+            if spans:
+                c.conditions["paid_between"] = [min(s for s, _ in spans), max(e for _, e in spans)]
+            continue
         if how == "phase":
             found = [w for w in windows if w.conditions.get("phase") == what]
         else:

@@ -730,3 +730,14 @@ def test_a_posters_government_subsidy_per_person_per_year() -> None:
     rules, _ = _rules("2024年度个人缴费每人380元(去年是350元),政府每人每年再补助不少于640元,一人交钱全年保障!"
                       "低保户政府补助300元,自己只交80元。")
     assert [(r.params["amount"], r.params["bound"]) for r in _of(rules, "fiscal_subsidy")] == [("640", "min")]
+
+
+def test_a_benefit_start_paid_in_two_named_windows_spans_both() -> None:
+    # holdout15 h15_03: 在集中缴费期和延长缴费期内缴费的 — from the first window's start to the second's end
+    text = ("集中缴费期为2025年9月1日至2025年12月31日。2026年1月1日至2026年2月28日为延长缴费期。"
+            "在集中缴费期和延长缴费期内缴费的，自2026年1月1日起享受待遇。")
+    starts = _of(_rules(text, year=2026)[0], "benefit_start")
+    assert [r.conditions["paid_between"] for r in starts] == [["2025-09-01", "2026-02-28"]]
+    # one window named: that window only
+    starts = _of(_rules(text.replace("集中缴费期和延长缴费期内", "集中缴费期内"), year=2026)[0], "benefit_start")
+    assert [r.conditions["paid_between"] for r in starts] == [["2025-09-01", "2025-12-31"]]

@@ -1506,10 +1506,12 @@ def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fac
         issuers = list(title.issuers)
     elif meta.get("issuer"):
         issuers = _split_orgs(meta["issuer"]) or [_nows(meta["issuer"])]
-    elif meta.get("publisher") and _GOV_BODY.search(source := _TRAILING_STAMP.sub("", _nows(meta["publisher"]))):
+    elif meta.get("publisher") and _GOV_BODY.search(source := _TRAILING_STAMP.sub("", _nows(meta["publisher"]))) \
+            and not 0 <= text.find(meta["publisher"]) >= body_start:
         # 来源:宜宾市南溪区医疗保障局 on a Q&A with no signature: the office that wrote it (a
         # reposting site's 来源 is a site, not a 局/厅/政府, and is not taken); a county's
-        # 融媒体中心 writes its own news items. (来源：青州市医疗保障局　2025-09-03: the date is not the name)
+        # 融媒体中心 writes its own news items. (来源：青州市医疗保障局　2025-09-03: the date is not the
+        # name.) A byline heads its item: a 来源 line after the text begins is the page's trailer.
         issuers = _split_orgs(source) or [source]
     region_names = list(issuers) + ([" ".join(title.issuers)] if title is not None and title.issuers else [])
 

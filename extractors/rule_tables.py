@@ -79,8 +79,7 @@ def _table_is_read(block: list[_Row]) -> bool:
     if set(_header_columns(block[0][2]).values()) & {"contrib", "fiscal", "assist"}:
         return True
     if any(j and _YEAR_HEAD.match(h) for j, (_, _, h) in enumerate(block[0][2])):
-        return any(next((name for name, rx in _COLUMNS if rx.search(cells[0][2])), None) in ("contrib", "fiscal")
-                   for _, _, cells in block[1:])
+        return any(_row_kind(cells[0][2]) is not None for _, _, cells in block[1:])
     return False
 
 
@@ -178,8 +177,8 @@ def _year_column_rules(ctx: _Ctx, block: list[_Row]) -> list[_Cand]:
     for rs, re_, cells in block[1:]:
         if len(cells) != len(block[0][2]):
             continue
-        kind = next((name for name, rx in _COLUMNS if rx.search(cells[0][2])), None)
-        if kind not in ("contrib", "fiscal"):
+        kind = _row_kind(cells[0][2])
+        if kind is None:
             continue
         for j, year in years.items():
             amount = _cell_amount(cells[j][2])
@@ -190,11 +189,18 @@ def _year_column_rules(ctx: _Ctx, block: list[_Row]) -> list[_Cand]:
                 cand = _Cand("personal_contribution", year, params, {"scheme": "basic_medical", "population": "all"},
                              (rs, re_), 0.85, [], order=cells[j][0])
             else:
-                floor_cell = re.search(r"不低于|不少于|以上", cells[j][2])  # 不低于550元 in the cell itself
+                # 不低于550元 in the cell itself, or the row's label: 财政补助标准(元/人·年,不低于)
+                floor_cell = re.search(r"不低于|不少于|以上", cells[j][2]) or re.search(r"不低于|不少于", cells[0][2])
                 params["bound"] = "min" if floor_cell or ("财政" in note and _FLOOR_NOTE.search(note)) else "exact"
                 cand = _Cand("fiscal_subsidy", year, params, {}, (rs, re_), 0.85, [], order=cells[j][0])
             out.append(cand)
     return out
+
+
+def _row_kind(label: str) -> str | None:
+    """"contrib" or "fiscal" for a year-column table's row of amounts (by its label), else None."""
+    kind = next((name for name, rx in _COLUMNS if rx.search(label)), None)
+    return kind if kind in ("contrib", "fiscal") else None
 
 
 def _cell_amount(cell: str) -> str | None:

@@ -45,7 +45,7 @@ from .rule_context import (
     _values,
     _year_for,
 )
-from .rule_tables import _table_blocks, _table_is_read, _table_rules
+from .rule_tables import _YEAR_HEAD, _row_kind, _table_blocks, _table_is_read, _table_rules
 from .sanity import rule_to_sanity_flags
 
 __all__ = ["facts_to_rules"]
@@ -1264,6 +1264,9 @@ def facts_to_rules(document: NoticeDocument, norm: Normalised, doc: Any, facts: 
     other_rows = [(s, e) for blk in table_lines if not _table_is_read(blk) for s, e, _ in blk[1:]]
     if other_rows:
         kept = _rows_as_sentences(kept, other_rows, text)
+    cells = [c for blk in read for c in _year_cells(blk, sentences)]
+    if cells:
+        kept = sorted(kept + cells, key=lambda x: x.start)
     ctx = _Ctx(document, norm, kept, py, py_inferred,
                sorted(values, key=lambda v: v.start))
     for i, sent in enumerate(ctx.sentences):
@@ -1368,6 +1371,38 @@ def _rows_as_sentences(sentences: list[Sentence], rows: list[tuple[int, int]], t
             out.append(sent)
     flush()
     return out
+
+
+def _year_cells(block: list[Any], sentences: list[Sentence]) -> list[Sentence]:
+    """项目 | 2025年度 | 2026年度 / 集中缴费期 | 2024年9月1日至12月31日 | 2025年9月1日至12月31日: the
+    cells of a year-column table's rows that are not amounts (windows, waiting periods), each a
+    sentence of its column's year that reads as if its row's label were said before it."""
+    head = block[0][2]
+    years = {j: int(m.group(1)) for j, (_, _, h) in enumerate(head) if j and (m := _YEAR_HEAD.match(h))}
+    if not years:
+        return []
+    by_start = {x.start: x for x in sentences}
+    out: list[Sentence] = []
+    for _, _, cells in block[1:]:
+        if len(cells) != len(head) or _row_kind(cells[0][2]) is not None:
+            continue  # a row of amounts is read by _table_rules
+        label = by_start.get(cells[0][0])
+        if label is None or not label.triggers or label._loader is None:
+            continue
+        for j, year in years.items():
+            cs, ce, cell = cells[j]
+            sent = Sentence(0, cs, ce, cell)
+            _lend_triggers(label, sent, label.triggers)
+            sent._loader = _with_year(label._loader, year)
+            out.append(sent)
+    return out
+
+
+def _with_year(loader: Callable[[Sentence], Any], year: int) -> Callable[[Sentence], Any]:
+    def load(sent: Sentence) -> None:
+        loader(sent)
+        sent._years = [(sent.start, sent.start, year)] + list(sent._years)  # the column's year heads the cell
+    return load
 
 
 def _in_spans(spans: list[tuple[int, int]], pos: int) -> bool:

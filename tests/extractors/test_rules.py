@@ -741,3 +741,18 @@ def test_a_benefit_start_paid_in_two_named_windows_spans_both() -> None:
     # one window named: that window only
     starts = _of(_rules(text.replace("集中缴费期和延长缴费期内", "集中缴费期内"), year=2026)[0], "benefit_start")
     assert [r.conditions["paid_between"] for r in starts] == [["2025-09-01", "2025-12-31"]]
+
+
+def test_a_year_column_tables_window_and_waiting_rows_are_rules_of_their_columns_years() -> None:
+    # holdout24 h24_03: windows and waiting periods in the cells of a 2025年度 | 2026年度 table, and a
+    # row label's 不低于 making the subsidies floors
+    rules, _ = _rules("2025年度、2026年度筹资标准和缴费时间见下表:\n项目 | 2025年度 | 2026年度\n"
+                      "个人缴费标准(元/人·年) | 400 | 420\n财政补助标准(元/人·年,不低于) | 700 | 730\n"
+                      "集中缴费期 | 2024年9月1日至12月31日 | 2025年9月1日至12月31日\n"
+                      "未按时参保待遇等待期 | 3个月 | 3个月,每断保1年增加1个月,最长不超过6个月\n", year=2025)
+    assert [(r.policy_year, r.params["bound"]) for r in _of(rules, "fiscal_subsidy")] == [(2025, "min"), (2026, "min")]
+    assert [(r.policy_year, r.params["start"], r.params["end"]) for r in _of(rules, "enrollment_period")] == [
+        (2025, "2024-09-01", "2024-12-31"), (2026, "2025-09-01", "2025-12-31")]
+    waits = _of(rules, "waiting_period")
+    assert [(r.policy_year, r.params["amount"], r.params.get("max_amount")) for r in waits] == [(2025, 3, None), (2026, 3, 6)]
+    assert waits[1].evidence.quote == "3个月,每断保1年增加1个月,最长不超过6个月"

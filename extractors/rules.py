@@ -771,7 +771,9 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
                 target["end"] = max(target["end"], st["end"])
                 continue
             if st["mode"] == "net":
-                target = next((r for r in reversed(rules) if r["mode"] == "fixed"), None)
+                # what the person still pays after the fixed or percent assistance before it
+                # (按70%给予资助,个人缴纳120元); a full one leaves nothing to pay
+                target = next((r for r in reversed(rules) if r["mode"] in ("fixed", "percent")), None)
                 if target is not None and st["trusted"] and "net_personal_amount" not in target:
                     target["net_personal_amount"] = st["amount"]
                     target["end"] = max(target["end"], st["end"])
@@ -805,6 +807,8 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
                 params["percent"] = r["percent"]
                 if r.get("bound"):
                     params["bound"] = r["bound"]
+                if "net_personal_amount" in r:
+                    params["net_personal_amount"] = r["net_personal_amount"]
             year, ysrc = _year_for(ctx, sent, r["pos"])
             cond: dict[str, Any] = {}
             if r["groups"]:

@@ -756,3 +756,10 @@ def test_a_year_column_tables_window_and_waiting_rows_are_rules_of_their_columns
     waits = _of(rules, "waiting_period")
     assert [(r.policy_year, r.params["amount"], r.params.get("max_amount")) for r in waits] == [(2025, 3, None), (2026, 3, 6)]
     assert waits[1].evidence.quote == "3个月,每断保1年增加1个月,最长不超过6个月"
+
+
+def test_a_percent_assistance_keeps_the_net_amount_it_leaves() -> None:
+    # holdout26 (and holdout12's first gold): 按70%给予资助,个人缴纳120元 — the net belongs to the percent rule
+    rules, _ = _rules("特困人员给予全额资助;低保对象按70%给予资助,个人缴纳120元;低保边缘家庭成员按50%给予资助,个人缴纳200元。")
+    assert sorted((r.params["mode"], r.params.get("percent"), r.params.get("net_personal_amount"))
+                  for r in _of(rules, "assistance")) == [("full", None, None), ("percent", "50", "200"), ("percent", "70", "120")]

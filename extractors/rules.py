@@ -69,6 +69,11 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
         if (not trigs and not (label == "FISCAL" and "财政" in sent.text)) or \
                 ("元" not in sent.text and "￥" not in sent.text and "¥" not in sent.text):
             continue  # no amount, nothing to bind (and the sentence's values are never read)
+        if "分别" in sent.text:
+            listed = _respectively(ctx, sent, trigs, kind)
+            if listed:
+                out += listed
+                continue
         bound_end: dict[int, int] = {}  # trigger start → end of the amount it already took
         for v in _values(sent, "MONEY"):
             owner = None
@@ -184,6 +189,71 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
 
 
 _FLOOR_WORDS = re.compile(r"不低于|不少于")
+_RESPECTIVELY = re.compile(r"分别\s*(?:为|是|按|按照|确定为|调整为|提高到|提高至|执行)?")
+_ITEM_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
+_AMOUNT_JOIN = re.compile(r"^\s*(?:和|、|,|，|及|与|；|;)?\s*(?:每人每年|每人|人均)?\s*(?:不低于|不少于)?\s*$")
+
+
+def _respectively(ctx: _Ctx, sent: Sentence, trigs: list[Trigger], kind: str) -> list[_Cand]:
+    """成年居民和学生儿童个人缴费标准分别为每人每年590元和420元 / 2025年度、2026年度分别为…: the
+    n-th amount after 分别 is the n-th tier (or grade, or year) listed before it. Only when the
+    counts agree; then the amounts are read here and nowhere else."""
+    m = _RESPECTIVELY.search(sent.text)
+    if m is None or not any(t.start < sent.start + m.start() for t in trigs):
+        return []
+    head = sent.text[: m.start()]
+    amounts: list[Value] = []
+    for v in _values(sent, "MONEY"):
+        if sent.rel(v.start) < m.end():
+            continue
+        if amounts and not _AMOUNT_JOIN.match(sent.between(amounts[-1].end, v.start)):
+            break
+        if not amounts and not _AMOUNT_JOIN.match(sent.between(sent.start + m.end(), v.start)):
+            return []
+        amounts.append(v)
+    if len(amounts) < 2 or any(not v.trusted or v.value is None or "万" in v.text or "亿" in v.text for v in amounts):
+        return []
+    years = [int(y) for y in _ITEM_YEAR.findall(head)]
+    items: list[tuple[str, int | None]] = []
+    if len(years) == len(amounts) and len(set(years)) == len(years):
+        items = [("all", y) for y in years]
+    elif kind == "personal_contribution":
+        grades = _GRADE_WORD.findall(head)
+        if len(grades) == len(amounts):
+            items = [(g, None) for g in grades]
+        else:
+            tiers = _tiers_in_order(head)
+            if len(tiers) == len(amounts):
+                items = [(t, None) for t in tiers]
+    if not items:
+        return []
+    year, ysrc = _year_for(ctx, sent, amounts[0].start)
+    all_floors = bool(_FLOOR_WORDS.search(sent.between(sent.start + m.end(), amounts[0].start)))  # 分别为不低于670元、700元
+    out = []
+    for (who, item_year), v in zip(items, amounts):
+        params: dict[str, Any] = {"amount": v.value["amount"], "currency": "CNY", "per": "person_year"}
+        if kind == "personal_contribution":
+            cond: dict[str, Any] = {"scheme": "basic_medical", "population": who}
+        else:
+            cond = {}
+            params["bound"] = "min" if all_floors or _FLOOR_WORDS.search(sent.between(v.start - 6, v.start)) else "exact"
+        out.append(_Cand(kind, item_year or year, params, cond, _evidence_span(sent, sent.start + m.start(), v.end),
+                         _base_conf("clause" if item_year else ysrc), list(v.flags), order=v.start))
+    return out
+
+
+def _tiers_in_order(phrase: str) -> list[str]:
+    """The tier words of a phrase in the order they are written (longest word at each place)."""
+    found: list[tuple[int, str]] = []
+    taken = [False] * len(phrase)
+    for word in load_vocab("population_tiers"):  # longest first
+        start = phrase.find(word)
+        while start >= 0:
+            if not any(taken[start : start + len(word)]):
+                taken[start : start + len(word)] = [True] * len(word)
+                found.append((start, word))
+            start = phrase.find(word, start + 1)
+    return [w for _, w in sorted(found)]
 
 
 def _drop_quoted_floors(cands: list[_Cand]) -> list[_Cand]:
@@ -198,7 +268,7 @@ def _drop_quoted_floors(cands: list[_Cand]) -> list[_Cand]:
 _PREDECESSOR = re.compile(r"(?:^|[,，;；。、])\s*(?:整合前的?[^,，]{0,8}[,，])?\s*原(?:新农合|新型农村合作医疗|城镇居民)")
 _FISCAL_BEFORE = re.compile(r"财政[^,，。；;]{0,4}按(?:照)?\s*(?:人均|每人每年|每人)?\s*(?:不低于|不少于)?\s*$")
 _FISCAL_AFTER = re.compile(r"^\s*(?:的)?\s*标准\s*(?:给予|予以|进行)?\s*(?:补助|补贴)")
-_RAISED_TO = re.compile(r"(?:提高|增加|调整|上调|提升)\s*(?:到|至|为)\s*(?:每人每年)?\s*$")  # 由…520元提高到550元: the new value
+_RAISED_TO = re.compile(r"(?:提高|增加|调整|上调|提升)\s*(?:到|至|为)\s*(?:每人每年)?\s*(?:不低于|不少于)?\s*$")  # 由…520元提高到550元: the new value
 _LAST_YEAR = re.compile(r"(?:去年|上年度?|上一年度?)\s*(?:(?:是|为)\s*(?:每人每年)?|[(（])\s*$")
 
 

@@ -784,3 +784,31 @@ def test_variable_waiting_periods_in_other_words_and_units(text: str, params: tu
     waits = _of(_rules(text, year=2026)[0], "waiting_period")
     assert [tuple(r.params.get(k) for k in ("amount", "unit", "variable_amount", "variable_unit", "max_amount", "max_unit"))
             for r in waits] == [params]
+
+
+def test_a_raised_subsidys_new_value_may_be_a_floor() -> None:
+    # holdout23 h23_02: 由2025年度的…700元提高到每人每年不低于730元 — last year's 700 and this year's floor of 730
+    rules, _ = _rules("财政补助标准由2025年度的每人每年700元提高到每人每年不低于730元。", year=2026)
+    assert sorted((r.policy_year, r.params["amount"], r.params["bound"]) for r in _of(rules, "fiscal_subsidy")) == [
+        (2025, "700", "exact"), (2026, "730", "min")]
+
+
+@pytest.mark.parametrize("text,want", [
+    ("2026年度成年居民和学生儿童个人缴费标准分别为每人每年590元和420元。",
+     [(2026, "590", "成年居民"), (2026, "420", "学生儿童")]),
+    ("城乡居民医保个人缴费标准:成年居民、未成年人分别为每人每年590元、420元。",
+     [(2026, "590", "成年居民"), (2026, "420", "未成年人")]),
+    ("2026年度一档、二档个人缴费标准分别为400元、805元。", [(2026, "400", "一档"), (2026, "805", "二档")]),
+    ("2025年度、2026年度个人缴费标准分别为380元和400元。", [(2025, "380", "all"), (2026, "400", "all")]),
+])
+def test_amounts_listed_respectively_go_to_the_items_listed_before(text: str, want: list[tuple[Any, ...]]) -> None:
+    rules, _ = _rules(text, year=2026)
+    assert [(r.policy_year, r.params["amount"], r.conditions["population"]) for r in _of(rules, "personal_contribution")] == want
+
+
+def test_respectively_needs_as_many_items_as_amounts() -> None:
+    # three tiers, two amounts: no pairing is guessed (the ordinary reading takes what it can)
+    rules, _ = _rules("成年居民、老年居民和学生儿童个人缴费标准分别为每人每年590元和420元。", year=2026)
+    assert "学生儿童" not in [r.conditions["population"] for r in _of(rules, "personal_contribution")]
+    floors, _ = _rules("2025年度、2026年度财政补助标准分别为不低于670元、700元。", year=2026)
+    assert [(r.policy_year, r.params["bound"]) for r in _of(floors, "fiscal_subsidy")] == [(2025, "min"), (2026, "min")]

@@ -2,9 +2,10 @@
 
 A notice that never names resident medical insurance, or whose off-topic words (招标,
 基本养老金调整 …) outnumber its on-topic ones, yields no rules and the document flag
-`not_relevant`. A title about another subject (医保电子凭证, 异地就医 …), naming neither the scheme nor enrollment, marks
-the notice off-topic too unless its text names the scheme twice or more. Word lists live in
-data/rule_vocab.jsonl (relevance_core / _topic / _off_topic / _other_subject).
+`not_relevant`. So does a title naming another scheme (职工基本医疗保险) and not the resident
+one, and a title about another subject (医保电子凭证, 异地就医 …) naming neither the scheme nor
+enrollment, unless the text names the scheme twice or more. Word lists live in
+data/rule_vocab.jsonl (relevance_core / _topic / _off_topic / _other_subject / _other_scheme).
 
     >>> text_is_relevant("关于做好2024年度城乡居民基本医疗保险参保缴费工作的通知")
     True
@@ -54,6 +55,10 @@ def text_is_relevant(text: str, title: str | None = None) -> bool:
             return False
         if _has(title, "relevance_core") and _has(title, "relevance_topic"):
             return True
+        # 关于做好2026年度灵活就业人员参加职工基本医疗保险缴费工作的通知: another scheme's notice,
+        # however much its text says about moving over from the resident scheme
+        if _has(title, "relevance_other_scheme") and not _has(title, "relevance_core"):
+            return False
         # 关于全面推广应用医保电子凭证的通知: a title about another subject, naming neither the
         # scheme nor enrollment or contributions, unless the text itself dwells on the scheme
         if _has(title, "relevance_other_subject") and not _has(title, "relevance_topic") \

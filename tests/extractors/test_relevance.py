@@ -27,6 +27,11 @@ from extractors.relevance import text_is_relevant
     ("城乡居民医保个人缴费标准为每人每年400元,可通过医保电子凭证缴费。",
      "关于使用医保电子凭证缴纳2025年度城乡居民医保费的通知", True),
     ("2025年度城乡居民医保个人缴费400元。城乡居民医保参保人员可用医保码缴费。", "关于推广医保码的通知", True),
+    # another scheme's notice whose text tells who may move over from the resident scheme (holdout23 h23_09)
+    ("灵活就业人员参加职工基本医疗保险,缴费基数为6540元。已参加城乡居民医保的,可在城乡居民医保待遇期满后转入。"
+     "城乡居民医保参保人员参保缴费不受影响。城乡居民医保缴费标准另行通知。",
+     "青铜峡市医疗保障局关于做好2026年度灵活就业人员参加职工基本医疗保险缴费工作的通知", False),
+    ("2026年度城乡居民医保个人缴费400元。", "关于做好2026年度城乡居民医保和职工医保参保缴费工作的通知", True),
 ])
 # fmt: on
 def test_relevance(text: str, title: str | None, expected: bool) -> None:

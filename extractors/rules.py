@@ -132,6 +132,8 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
                 continue  # 美元 / 港币 amounts are not yuan standards
             if "万" in v.text or "亿" in v.text or _INCREASE_RE.search(sent.between(v.start - 4, v.start)):
                 continue
+            if _PER_YUAN.search(sent.between(v.start - 24, v.start)):
+                continue  # 个人每缴1元钱,财政补助1.8元以上: a ratio, not an amount per person
             after = sent.between(v.end, v.end + 4)
             if after.startswith(("/月", "每月")) or re.match(r"^\s*[/每]\s*(?:人\s*)?[·.]?\s*月", after):
                 continue  # a monthly figure is not the yearly contribution
@@ -189,6 +191,7 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
 
 
 _FLOOR_WORDS = re.compile(r"不低于|不少于")
+_PER_YUAN = re.compile(r"每(?:缴纳|缴费|缴|交|出)\s*(?:1|一)\s*(?:元|块)")
 _RESPECTIVELY = re.compile(r"分别\s*(?:为|是|按|按照|确定为|调整为|提高到|提高至|执行)?")
 _ITEM_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
 _AMOUNT_JOIN = re.compile(r"^\s*(?:和|、|,|，|及|与|；|;)?\s*(?:每人每年|每人|人均)?\s*(?:不低于|不少于)?\s*$")

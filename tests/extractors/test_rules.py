@@ -812,3 +812,9 @@ def test_respectively_needs_as_many_items_as_amounts() -> None:
     assert "学生儿童" not in [r.conditions["population"] for r in _of(rules, "personal_contribution")]
     floors, _ = _rules("2025年度、2026年度财政补助标准分别为不低于670元、700元。", year=2026)
     assert [(r.policy_year, r.params["bound"]) for r in _of(floors, "fiscal_subsidy")] == [(2025, "min"), (2026, "min")]
+
+
+def test_a_subsidy_per_yuan_paid_is_a_ratio_not_a_standard() -> None:
+    # holdout23 h23_04: 个人每缴1元钱,财政补助1.8元以上 — no 1.8元 subsidy, no conflict with the real one
+    rules, _ = _rules("个人每缴1元钱,财政补助1.8元以上。各级财政补助标准为每人每年不低于730元。", year=2026)
+    assert [(r.params["amount"], r.flags) for r in _of(rules, "fiscal_subsidy")] == [("730", [])]

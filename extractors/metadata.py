@@ -242,6 +242,7 @@ _CELL_SEP = re.compile(r"[|｜]")
 _KEY_VALUE = re.compile(r"^([^\s:：]{2,8})\s*[:：]\s*(\S.*)$")
 _NEXT_KEY = re.compile(r"\s+(?=[\u4e00-\u9fff][^\s:：]{1,7}\s*[:：])")  # where the next key: starts
 _PAIR_SEP = re.compile(r"\s*[:：]\s*")
+_LEAD_STAMP = re.compile(r"((?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s+")
 
 
 def _meta(parsed: ParsedDocument, lines: _Lines) -> tuple[dict[str, str], set[int]]:
@@ -262,9 +263,15 @@ def _meta(parsed: ParsedDocument, lines: _Lines) -> tuple[dict[str, str], set[in
         if "|" in text or "｜" in text:
             cells = [c.strip() for c in _CELL_SEP.split(text)]
         elif ":" in text or "：" in text:
+            # (2026-09-08 10:32　来源：…: a byline may open with its date and time, unlabelled)
+            stamp = _LEAD_STAMP.match(text) if text[:1].isdigit() else None
+            if stamp:
+                text = text[stamp.end() :]
             m = _KEY_VALUE.match(text)
             # a byline holds several pairs: 来源：X 作者：Y 发布时间：2023-09-12 阅读：2856
             cells = [c.strip() for seg in _NEXT_KEY.split(text) for c in _PAIR_SEP.split(seg, 1)] if m else []
+            if stamp and cells:
+                cells = ["发布时间", stamp.group(1)] + cells
         else:
             continue  # no cells: nothing below can happen
         found = False
@@ -1404,6 +1411,7 @@ def _content(text: str, lines: _Lines, meta_lines: set[int]) -> str:
 # --- putting it together ---------------------------------------------------------------------------------
 
 _GOV_BODY = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:医疗保障局|医保局|人民政府|政府办公室|财政局|税务局|人力资源和社会保障局|卫生健康委员会|融媒体中心)$")
+_BYLINE_REST = re.compile(r"[ \t\u3000]{2,}|【")  # 来源：延吉市医疗保障局　　【字体：大 中 小】
 _TRAILING_STAMP = re.compile(r"(?:19|20)\d{2}(?:[-/.年]\d{1,2}){2}日?(?:\d{1,2}:\d{2}(?::\d{2})?)?$")
 _ISSUED_NOTE = re.compile(
     r"\s*[(（]\s*(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)?\s*"
@@ -1506,7 +1514,7 @@ def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fac
         issuers = list(title.issuers)
     elif meta.get("issuer"):
         issuers = _split_orgs(meta["issuer"]) or [_nows(meta["issuer"])]
-    elif meta.get("publisher") and _GOV_BODY.search(source := _TRAILING_STAMP.sub("", _nows(meta["publisher"]))) \
+    elif meta.get("publisher") and _GOV_BODY.search(source := _TRAILING_STAMP.sub("", _nows(_BYLINE_REST.split(meta["publisher"].strip())[0]))) \
             and not 0 <= text.find(meta["publisher"]) >= body_start:
         # 来源:宜宾市南溪区医疗保障局 on a Q&A with no signature: the office that wrote it (a
         # reposting site's 来源 is a site, not a 局/厅/政府, and is not taken); a county's

@@ -202,6 +202,8 @@ def test_an_offices_byline_names_an_unsigned_qa_but_a_sites_does_not(source: str
     ("来源：青州市医疗保障局　2025-09-03", ["青州市医疗保障局"]),  # a date after the name, no label
     ("来源：博白县融媒体中心  发布时间：2024-09-03 10:21", ["博白县融媒体中心"]),  # a county's news item
     ("来源：博白县新闻网 2024-09-03", []),  # a site
+    ("发布时间：2025-09-10　　来源：博白县医疗保障局　　【字体：大 中 小】", ["博白县医疗保障局"]),  # page chrome after it
+    ("2026-09-08 10:32　来源：博白县医疗保障局　　浏览量：2316", ["博白县医疗保障局"]),  # an unlabelled date first
 ])
 def test_an_unsigned_items_byline_names_its_writer(byline: str, issuers: list[str]) -> None:
     d = _doc(f"博白县2025年度城乡居民医保集中缴费启动\n{byline}\n\n本报讯 9月1日，" + BODY * 4)

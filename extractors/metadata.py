@@ -720,7 +720,9 @@ def _body_titles(text: str, lines: _Lines, skip: set[int], limit: int) -> list[_
                  if about[pos] or ends_ok[pos] else None)
         # a wrapped title: join with the next short lines when that gives a (longer) title;
         # not a portal's name line onto a title line that already starts with its issuers
-        if short[pos] and not (pos + 1 < n and _PORTAL_LINE.search(line_texts[pos])
+        # (nor a PDF's running header 大冶市医疗保障局 onto a title that opens with the same name)
+        if short[pos] and not (pos + 1 < n and (_PORTAL_LINE.search(line_texts[pos]) or not about[pos]
+                                                and despaced(pos + 1).startswith(despaced(pos)))
                                and _starts_with_issuers(despaced(pos + 1))):
             has_about = about[pos]
             for k in range(pos + 1, min(pos + 5, n)):

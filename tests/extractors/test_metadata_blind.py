@@ -33,6 +33,12 @@ def test_issuer_lines_above_a_title_without_issuers_are_still_joined() -> None:
     assert d.title == "临泉县人民政府关于做好2025年度城乡居民基本医疗保险集中参保缴费工作的通知"
 
 
+def test_a_running_header_naming_the_issuer_is_not_joined_onto_a_title_that_names_it() -> None:
+    # holdout24 h24_03: a PDF page's running header 大冶市医疗保障局 above 大冶市医疗保障局关于…的通知
+    d = _doc(f"大冶市医疗保障局\n大冶市医疗保障局关于做好2025年度城乡居民基本医疗保险参保缴费工作的通知\n各乡镇人民政府：\n{BODY}\n")
+    assert d.title == "大冶市医疗保障局关于做好2025年度城乡居民基本医疗保险参保缴费工作的通知"
+
+
 def test_the_speaker_after_a_headline_tag_stays_in_the_title() -> None:
     d = _doc("【重要通知】岩口镇向家村关于缴纳2023年度城乡居民医疗保险的通知\n各位村民朋友们：\n" + BODY)
     assert d.title == "岩口镇向家村关于缴纳2023年度城乡居民医疗保险的通知"

@@ -140,12 +140,13 @@ def _table_rules(ctx: _Ctx, blocks: list[list[_Row]]) -> list[_Cand]:
                     amount = _cell_amount(cell)
                     if amount is not None:
                         params = {"mode": "fixed", "amount": amount, "currency": "CNY"}
-                        # beside an assistance column, 个人缴费 is what the person still pays
-                        net_col = by_col.get("net") or by_col.get("contrib")
-                        if net_col is not None:
-                            net = _cell_amount(net_col[2])
-                            if net is not None:
-                                params["net_personal_amount"] = net
+                if params.get("mode") in ("fixed", "percent"):
+                    # beside an assistance column, 个人缴费 is what the person still pays
+                    net_col = by_col.get("net") or by_col.get("contrib")
+                    if net_col is not None:
+                        net = _cell_amount(net_col[2])
+                        if net is not None:
+                            params["net_personal_amount"] = net
                 if not params:
                     continue
                 groups = phrase_to_groups(first)

@@ -818,3 +818,11 @@ def test_a_subsidy_per_yuan_paid_is_a_ratio_not_a_standard() -> None:
     # holdout23 h23_04: 个人每缴1元钱,财政补助1.8元以上 — no 1.8元 subsidy, no conflict with the real one
     rules, _ = _rules("个人每缴1元钱,财政补助1.8元以上。各级财政补助标准为每人每年不低于730元。", year=2026)
     assert [(r.params["amount"], r.flags) for r in _of(rules, "fiscal_subsidy")] == [("730", [])]
+
+
+def test_a_tables_percent_row_keeps_the_net_amount_of_its_column() -> None:
+    # holdout26 h26_09 / own_08: | 按比例资助 | 个人缴费的50% | 200 | — the 个人缴费 column is what is left to pay
+    rules, _ = _rules("资助标准如下:\n资助对象 | 资助方式 | 资助金额(元/人) | 个人缴费(元/人)\n"
+                      "低保对象 | 定额资助 | 280 | 120\n监测对象 | 按比例资助 | 个人缴费的50% | 200\n")
+    assert sorted((r.params["mode"], r.params.get("amount") or r.params.get("percent"), r.params.get("net_personal_amount"))
+                  for r in _of(rules, "assistance")) == [("fixed", "280", "120"), ("percent", "50", "200")]

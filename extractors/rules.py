@@ -373,6 +373,10 @@ def _enrollment_rules(ctx: _Ctx) -> list[_Cand]:
                           and re.match(r"^\s*(?:前)?\s*(?:为|是|仍可|可|均可|还可)?\s*$", sent.between(v.end, t.start))), None)
             if label is not None and _AFTER_WINDOW.search(pre):
                 owner = label  # 集中征缴期结束后至2024年3月31日为补充缴费期: starts the day after the window
+            elif owner is not None and owner.attrs.get("phase") != "extended" and _AFTER_WINDOW.search(pre):
+                # 延长缴费期:集中缴费期结束后至2025年3月31日 — the heading names the window
+                owner = next((t for t in reversed(trigs) if t.end <= owner.start and owner.start - t.end <= 4
+                              and t.attrs.get("phase") == "extended"), owner)
             if owner is None:
                 continue
             if owner.attrs.get("phase") == "extended" and re.search(r"(?:至|到)\s*$", pre):

@@ -826,3 +826,11 @@ def test_a_tables_percent_row_keeps_the_net_amount_of_its_column() -> None:
                       "低保对象 | 定额资助 | 280 | 120\n监测对象 | 按比例资助 | 个人缴费的50% | 200\n")
     assert sorted((r.params["mode"], r.params.get("amount") or r.params.get("percent"), r.params.get("net_personal_amount"))
                   for r in _of(rules, "assistance")) == [("fixed", "280", "120"), ("percent", "50", "200")]
+
+
+def test_an_extended_window_under_its_heading_runs_from_the_end_of_the_concentrated_one() -> None:
+    # holdout26 h26_05: （二）延长缴费期：集中缴费期结束后至2025年3月31日。
+    rules, _ = _rules("（一）集中缴费期：自2024年9月1日起至2024年12月31日止。（二）延长缴费期：集中缴费期结束后至2025年3月31日。",
+                      year=2025)
+    assert [(r.params["start"], r.params["end"], r.conditions.get("phase")) for r in _of(rules, "enrollment_period")] == [
+        ("2024-09-01", "2024-12-31", "concentrated"), ("2025-01-01", "2025-03-31", "extended")]

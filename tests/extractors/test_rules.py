@@ -834,3 +834,9 @@ def test_an_extended_window_under_its_heading_runs_from_the_end_of_the_concentra
                       year=2025)
     assert [(r.params["start"], r.params["end"], r.conditions.get("phase")) for r in _of(rules, "enrollment_period")] == [
         ("2024-09-01", "2024-12-31", "concentrated"), ("2025-01-01", "2025-03-31", "extended")]
+
+
+def test_a_posters_question_heading_in_other_words_heads_its_answer() -> None:
+    # holdout25 h25_08 / holdout26 h26_08: 💰缴多少？每人每年400元。
+    rules, _ = _rules("💰缴多少？每人每年400元。特困人员由政府全额资助。", year=2025)
+    assert [r.params["amount"] for r in _of(rules, "personal_contribution")] == ["400"]

@@ -789,7 +789,7 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
             after = sent.between(v.end, v.end + 10)
             before = sent.between(v.start - 10, v.start)
             if not (_ASSIST_AFTER.match(after) or re.search(
-                    r"(?:资助|补助|补贴)\s*(?:个人缴费(?:标准)?的?)?\s*(?:比例|标准)?\s*(?:为|是|按照|按)?\s*$", before)):
+                    r"(?:资助|补助|补贴)\s*(?:个人缴费(?:标准)?的?)?\s*(?:比例|标准)?\s*(?:为|是|按照|按)?\s*(?:一半\s*[(（])?\s*$", before)):
                 continue
             if _has_any(near, not_assist):
                 continue

@@ -840,3 +840,10 @@ def test_a_posters_question_heading_in_other_words_heads_its_answer() -> None:
     # holdout25 h25_08 / holdout26 h26_08: 💰缴多少？每人每年400元。
     rules, _ = _rules("💰缴多少？每人每年400元。特困人员由政府全额资助。", year=2025)
     assert [r.params["amount"] for r in _of(rules, "personal_contribution")] == ["400"]
+
+
+def test_a_posters_half_in_brackets_is_a_percent_assistance() -> None:
+    # holdout26 h26_08: 重度残疾人：政府补助一半（50%），自己交210元。
+    rules, _ = _rules("重度残疾人：政府补助一半（50%），自己交210元。")
+    assert [(r.params, r.conditions["groups"]) for r in _of(rules, "assistance")] == [
+        ({"mode": "percent", "percent": "50", "net_personal_amount": "210"}, ["重度残疾人"])]

@@ -461,7 +461,8 @@ def _window_owner(sent: Sentence, trigs: list[Trigger], v: Value) -> Trigger | N
 
 
 _LABEL_AFTER = re.compile(r"^\s*(?:为|是)\s*(?:\d{4}\s*年度?)\s*(?:的)?\s*(?:城乡居民医保|居民医保|城乡居民基本医疗保险)?费?\s*$")
-_BENEFIT_AFTER = re.compile(r"^\s*(?:止|为止)?\s*[,，]?\s*(?:可|均可|方可|都能|都可以|均能|能|可以)?\s*享受")
+_BENEFIT_AFTER = re.compile(r"^\s*(?:止|为止)?\s*[,，]?\s*(?:看病|就医)?\s*(?:可|均可|方可|都能|都可以|均能|能|可以|就能)?\s*"
+                            r"(?:享受|(?:按规定)?\s*报销)")  # (…看病都能按规定报销: a poster's words)
 
 
 def _window_policy_year(end: str) -> int:

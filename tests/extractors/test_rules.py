@@ -847,3 +847,12 @@ def test_a_posters_half_in_brackets_is_a_percent_assistance() -> None:
     rules, _ = _rules("重度残疾人：政府补助一半（50%），自己交210元。")
     assert [(r.params, r.conditions["groups"]) for r in _of(rules, "assistance")] == [
         ({"mode": "percent", "percent": "50", "net_personal_amount": "210"}, ["重度残疾人"])]
+
+
+def test_a_posters_benefit_window_in_plain_words() -> None:
+    # holdout26 h26_08 (and h4_09's known miss): …2026年1月1日到2026年12月31日看病都能按规定报销。
+    rules, _ = _rules("在集中缴费期内缴了费的，2026年1月1日到2026年12月31日看病都能按规定报销。", year=2026)
+    assert [(r.params["start"], r.params["end"]) for r in _of(rules, "benefit_period")] == [("2026-01-01", "2026-12-31")]
+    # a payment window followed by the same words is not one
+    rules, _ = _rules("2025年9月1日至12月31日缴费的，看病都能报销。", year=2026)
+    assert _of(rules, "benefit_period") == []

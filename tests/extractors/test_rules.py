@@ -856,3 +856,12 @@ def test_a_posters_benefit_window_in_plain_words() -> None:
     # a payment window followed by the same words is not one
     rules, _ = _rules("2025年9月1日至12月31日缴费的，看病都能报销。", year=2026)
     assert _of(rules, "benefit_period") == []
+
+
+@pytest.mark.parametrize("text", ["★新生娃娃：出生3个月内参保，从出生那天起就能报销。",
+                                  "新生婴儿出生后3个月内参保缴费的，自出生之日起享受待遇。"])
+def test_a_newborn_in_other_words(text: str) -> None:
+    # holdout23 h23_08: a poster's 新生娃娃
+    rules, _ = _rules(text, year=2026)
+    assert [(r.params["window_amount"], r.params["window_unit"], r.params["benefit_from"])
+            for r in _of(rules, "newborn_enrollment")] == [(3, "month", "birth")]

@@ -226,6 +226,10 @@ def _respectively(ctx: _Ctx, sent: Sentence, trigs: list[Trigger], kind: str) ->
             items = [(g, None) for g in grades]
         else:
             tiers = _tiers_in_order(head)
+            if not tiers and sent.index > 0 and all(t.start == t.end for t in trigs):
+                # 成年居民每人每年590元,学生儿童每人每年420元。2026年度分别为560元和400元: the tiers
+                # of the sentence the trigger was lent from
+                tiers = _tiers_in_order(ctx.sentences[sent.index - 1].text)
             if len(tiers) == len(amounts):
                 items = [(t, None) for t in tiers]
     if not items:
@@ -1356,6 +1360,7 @@ def facts_to_rules(document: NoticeDocument, norm: Normalised, doc: Any, facts: 
         sent.index = i
     _answer_questions(ctx.sentences)
     _continue_contributions(ctx.sentences)
+    _continue_respectively(ctx.sentences)
     cands: list[_Cand] = _table_rules(ctx, table_lines)
     for build in _BUILDERS:
         cands += build(ctx)
@@ -1414,6 +1419,16 @@ def _continue_contributions(sentences: list[Sentence]) -> None:
         if not phrase_to_tier(nxt.text[:12]):
             continue
         _lend_triggers(sent, nxt, [Trigger("CONTRIB", 0, 0, "", {})])
+
+
+def _continue_respectively(sentences: list[Sentence]) -> None:
+    """…成年居民每人每年590元,学生儿童每人每年420元。2026年度分别为560元和400元: a sentence of
+    amounts listed respectively, right after a contribution sentence, continues it."""
+    for sent, nxt in zip(sentences, sentences[1:]):
+        if nxt.triggers or sent._loader is None or "分别" not in nxt.text or nxt.text.count("元") < 2:
+            continue
+        if any(t.label == "CONTRIB" for t in sent.triggers):
+            _lend_triggers(sent, nxt, [Trigger("CONTRIB", 0, 0, "", {})])
 
 
 def _lend_triggers(sent: Sentence, nxt: Sentence, triggers: list[Trigger]) -> None:

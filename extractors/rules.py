@@ -736,7 +736,7 @@ def _max_params(mx: re.Match[str]) -> dict[str, Any]:
 
 
 def _applies_phrase(lead: str) -> list[str]:
-    lead = _QA_LEAD.sub("", lead)  # a Q&A notice's 答:
+    lead = _QA_LEAD.sub("", lead.replace("\n", ""))  # a Q&A notice's 答: (and a hard-wrapped line's break)
     lead = re.sub(r"^[^,，]*?(?:起|开始)\s*[,，]", "", lead)  # 自2025年起,
     lead = re.sub(r"(?:设置|设立|实行|执行|参保后|固定|有|的)+\s*$", "", lead.strip(" ,，"))
     lead = re.sub(r"(?:设置|设立|实行|执行|参保后|固定|有)+\s*$", "", lead.strip(" ,，"))

@@ -873,3 +873,31 @@ def test_amounts_listed_respectively_in_the_next_sentence_follow_its_tiers() -> 
                       "2026年度分别为560元和400元，今年略有提高。", year=2027)
     assert [(r.policy_year, r.params["amount"], r.conditions["population"]) for r in _of(rules, "personal_contribution")] == [
         (2027, "590", "成年居民"), (2027, "420", "学生儿童"), (2026, "560", "成年居民"), (2026, "400", "学生儿童")]
+
+
+WRAPPED = ("内黄县人民政府办公室\n关于做好2025年度城乡居民基本医疗保险\n参保缴费工作的通知\n各乡镇人民政府、街道办事处：\n"
+           "为做好2025年度全县城乡居民基本医疗保险参保缴费工作，根\n据上级文件精神，经县政府同意，现将有关事项通知如下：\n"
+           "一、筹资标准\n2025年度城乡居民基本医疗保险个人缴费标准为每人每年4 0 0\n元，较2024年度的380元提高20元；各级财政补助标准不低于每人每\n"
+           "年700元。\n二、缴费时间\n集中缴费期为2024年9月1日至12月31日。集中缴费期结束后参\n保缴费的，自缴费之日起90日后享受待遇，请各乡镇做好宣传解\n"
+           "释工作，确保群众应保尽保，不漏一户不落一人。\n")
+
+
+def test_a_hard_wrapped_dumps_sentences_run_on_over_the_line_breaks() -> None:
+    # holdout25 h25_04: a PDF copied as text, every line cut at the page width
+    rules, _ = _rules(WRAPPED, year=2025)
+    assert sorted((r.kind.value, r.policy_year, r.params.get("amount")) for r in rules
+                  if r.kind.value in ("personal_contribution", "fiscal_subsidy")) == [
+        ("fiscal_subsidy", 2025, "700"), ("personal_contribution", 2024, "380"), ("personal_contribution", 2025, "400")]
+    wait = _of(rules, "waiting_period")
+    assert [(r.params["amount"], r.conditions["applies_to"]) for r in wait] == [(90, ["集中缴费期结束后参保缴费的"])]
+
+
+def test_ordinary_lines_are_not_joined_as_a_wrapped_dump() -> None:
+    from extractors.clauses import _wrap_breaks
+
+    assert _wrap_breaks(WRAPPED)  # the dump has breaks to join
+    # a notice whose paragraphs are lines of their own, and a poster of short lines, have none
+    assert _wrap_breaks("一、筹资标准\n" + "2025年度城乡居民基本医疗保险个人缴费标准为每人每年400元" * 3 + "\n二、缴费时间\n" * 5) == set()
+    poster = "\n".join(["★缴费时间：2025年9月1日至12月31日", "★缴多少：每人每年400元", "★在哪交：微信搜索河南税务小程序",
+                        "★错过了怎么办：要等3个月才能报销", "★新生儿：出生90天内参保", "★咨询电话：0372-1234567"] * 2)
+    assert _wrap_breaks(poster) == set()

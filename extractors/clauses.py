@@ -352,9 +352,13 @@ def _wrap_breaks(text: str) -> set[int]:
     """The line breaks of a hard-wrapped dump (a PDF copied as text: every line about as wide as
     the page, sentences running on over the break) that are no sentence ends, as text offsets.
     Empty for ordinary text, whose paragraphs are lines of their own (wider than 100 columns)."""
+    raws = text.split("\n")
+    longest = max(map(len, raws))
+    if longest > 100 or longest < 20:  # (a line is at least as wide as it is long, at most twice)
+        return set()
     lines = []
     pos = 0
-    for raw in text.split("\n"):
+    for raw in raws:
         body = raw.strip()
         if body:
             lines.append((pos + raw.find(body[0]), pos + len(raw), body))

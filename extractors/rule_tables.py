@@ -42,6 +42,21 @@ def _table_blocks(text: str) -> list[list[_Row]]:
             if len(cells) >= 2:
                 current.append((start, end, cells))
                 continue
+        elif "  " in line and _SPACED.search(line.strip()):
+            # 资助对象　　　　资助标准　　　　个人实际缴费: a plain-text table whose columns are
+            # aligned with (full-width) spaces; the normaliser made them runs of spaces
+            cells = [(start + m.start(), start + m.end(), m.group()) for m in _SPACED_CELL.finditer(line)]
+            head = current[0][2] if current else None
+            if head is not None and len(cells) == len(head) - 1:
+                # 重度残疾人（一、二级）　定额资助300元: a long first cell left one space before the next
+                j = next((k for k, c in enumerate(cells) if " " in c[2]), None)
+                if j is not None:
+                    cs, ce, cell = cells[j]
+                    cut = cell.index(" ")
+                    cells[j : j + 1] = [(cs, cs + cut, cell[:cut]), (cs + cut + 1, ce, cell[cut + 1 :])]
+            if len(cells) >= 2:
+                current.append((start, end, cells))
+                continue
         if len(current) >= 2:
             blocks.append(current)
         current = []
@@ -49,6 +64,9 @@ def _table_blocks(text: str) -> list[list[_Row]]:
         blocks.append(current)
     return blocks
 
+
+_SPACED = re.compile(r"\S {2,}\S")
+_SPACED_CELL = re.compile(r"\S+(?: \S+)*")  # a cell: words with single spaces inside
 
 _COLUMNS = (
     ("net", re.compile(r"实际缴费|实际缴纳|个人实际|个人实缴|个人负担|个人承担")),

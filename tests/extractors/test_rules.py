@@ -901,3 +901,18 @@ def test_ordinary_lines_are_not_joined_as_a_wrapped_dump() -> None:
     poster = "\n".join(["★缴费时间：2025年9月1日至12月31日", "★缴多少：每人每年400元", "★在哪交：微信搜索河南税务小程序",
                         "★错过了怎么办：要等3个月才能报销", "★新生儿：出生90天内参保", "★咨询电话：0372-1234567"] * 2)
     assert _wrap_breaks(poster) == set()
+
+
+def test_a_plain_text_table_aligned_with_spaces_is_read_by_its_columns() -> None:
+    # holdout26 h26_02 (GBK .txt): columns aligned with full-width spaces, one row's long first cell
+    # left a single space before the next
+    rules, _ = _rules("对下列人员参加居民医保的个人缴费部分，由医疗救助基金按以下标准给予资助：\n"
+                      "资助对象　　　　　　　　资助标准　　　　　　　个人实际缴费\n"
+                      "特困供养人员　　　　　　全额资助　　　　　　　不缴费\n"
+                      "最低生活保障对象　　　　全额资助　　　　　　　不缴费\n"
+                      "低保边缘家庭成员　　　　个人缴费的50%　　　　成年居民300元、未成年人200元\n"
+                      "重度残疾人（一、二级）　定额资助300元　　　　成年居民300元、未成年人100元\n", year=2025)
+    assert sorted((r.params["mode"], r.params.get("percent") or r.params.get("amount"), tuple(r.conditions["groups"]))
+                  for r in _of(rules, "assistance")) == [
+        ("fixed", "300", ("重度残疾人",)), ("full", None, ("特困供养人员", "最低生活保障对象")), ("percent", "50", ("低保边缘家庭成员",))]
+    assert _of(rules, "personal_contribution") == []  # the 个人实际缴费 cells are what is left to pay

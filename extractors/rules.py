@@ -983,6 +983,7 @@ _FROM_NEXT = re.compile(r"(?:缴费|缴纳|参保)[^,，。；]{0,8}次月\s*(?:
 # (compiled once: the benefit-start builder tests every sentence of the notice)
 _HEADING_ITEM = re.compile(r"^\s*[(（][一二三四五六七八九十\d]+[)）]")
 _HEADING_OPEN = re.compile(r"^\s*[(（一二三四五六七八九十]")
+_FROM_NEXT_DAY = re.compile(r"(?:缴费|缴纳|参保)(?:之日)?\s*(?:的)?\s*次日\s*(?:起|开始)")  # 自缴费次日起享受待遇
 _FROM_THIRD = re.compile(r"第\s*(?:3|三)\s*个月\s*(?:1\s*日)?\s*(?:起|开始)")
 
 
@@ -1006,6 +1007,7 @@ def _benefit_start_rules(ctx: _Ctx) -> list[_Cand]:
             frm, m = "next_month_after_payment", start_time
         for name, rx in (() if start_time else (("third_month_after_payment", _FROM_THIRD),
                                                 ("next_month_after_payment", _FROM_NEXT),
+                                                ("days_after_payment", _FROM_NEXT_DAY),
                                                 ("policy_year_start", _FROM_PYS))):
             m = rx.search(text)
             if m:
@@ -1034,7 +1036,8 @@ def _benefit_start_rules(ctx: _Ctx) -> list[_Cand]:
         if enrollee:
             cond["enrollee"] = enrollee
         cond.update({k: v for k, v in _paid_condition(sent, sent.start, pos).items() if k == "paid_between"})
-        cand = _Cand("benefit_start", year, {"from": frm}, cond, _evidence_span(sent, sent.start, sent.start + m.end()),
+        params: dict[str, Any] = {"from": frm, "days": 1} if frm == "days_after_payment" else {"from": frm}
+        cand = _Cand("benefit_start", year, params, cond, _evidence_span(sent, sent.start, sent.start + m.end()),
                      _base_conf(ysrc) - 0.1, [], order=pos)
         if "paid_between" not in cond:
             cand.ref = _payment_ref(sent, pos)

@@ -916,3 +916,10 @@ def test_a_plain_text_table_aligned_with_spaces_is_read_by_its_columns() -> None
                   for r in _of(rules, "assistance")) == [
         ("fixed", "300", ("重度残疾人",)), ("full", None, ("特困供养人员", "最低生活保障对象")), ("percent", "50", ("低保边缘家庭成员",))]
     assert _of(rules, "personal_contribution") == []  # the 个人实际缴费 cells are what is left to pay
+
+
+def test_a_benefit_from_the_day_after_payment() -> None:
+    # holdout26 h26_02 / own_18: 自缴费次日起享受待遇
+    rules, _ = _rules("上一年度已参保的连续参保人员在集中参保期后缴费的，自缴费次日起享受待遇。", year=2025)
+    assert [(r.params, r.conditions.get("enrollee")) for r in _of(rules, "benefit_start")] == [
+        ({"from": "days_after_payment", "days": 1}, "continuous")]

@@ -964,6 +964,16 @@ def _find_signature(work: str) -> _Signature | None:
     return fallback
 
 
+def _closing_date(work: str) -> str | None:
+    """The date standing alone on the last line of the text, if any."""
+    tail = work.rstrip()
+    start = tail.rfind("\n") + 1
+    dates = _dates(tail, start, len(tail))
+    if len(dates) == 1 and dates[0].iso and not (tail[start : dates[0].start].strip() or tail[dates[0].end :].strip()):
+        return dates[0].iso
+    return None
+
+
 def _early_signature(work: str) -> _Signature | None:
     """A signature block before the last 40%: an org line and a date alone on the next line,
     closing a 印发 cover letter above the attached 方案, or under a Q&A's title. Only asked
@@ -1495,6 +1505,9 @@ def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fac
             published = _parse_date(meta[role])
     if published is None and signature is not None and signature.date is not None:
         published = signature.date.iso
+    if published is None and signature is None:
+        # a tender's 采购人：…　联系电话：… / 2025年2月24日: a date alone on the notice's last line
+        published = _closing_date(text)
     if published is None and not wrapper:
         # the dates with title_end <= start < body_start and start - title_end < 400
         header_dates = [d for d in _dates(text, title_end, min(body_start, title_end + 400)) if d.iso]

@@ -266,3 +266,10 @@ def test_poster_titles_a_place_tip_or_the_headline_under_a_bare_tag() -> None:
 def test_an_explainers_title_without_the_office_line_above_it() -> None:
     d = _doc("大竹县医疗保障局\n《关于做好2026年度城乡居民基本医疗保险参保缴费工作的通知》政策解读\n问一：今年个人缴多少？\n答：" + BODY)
     assert d.title == "《关于做好2026年度城乡居民基本医疗保险参保缴费工作的通知》政策解读"
+
+
+def test_a_date_alone_on_the_last_line_dates_an_unsigned_notice() -> None:
+    # holdout26 h26_10: a tender's contact lines, then its date; the bid deadline above is not it
+    d = _doc("平泉市医疗保障局2025年度城乡居民大病保险承办服务项目招标公告\n投标人应于2025年3月18日9点30分前递交投标文件。\n"
+             + BODY + "\n采购人：平泉市医疗保障局　联系电话：0314-6021234\n\n2025年2月24日\n")
+    assert d.published == "2025-02-24"

@@ -1364,6 +1364,7 @@ def facts_to_rules(document: NoticeDocument, norm: Normalised, doc: Any, facts: 
     _answer_questions(ctx.sentences)
     _continue_contributions(ctx.sentences)
     _continue_respectively(ctx.sentences)
+    _continue_bare_amounts(ctx.sentences)
     cands: list[_Cand] = _table_rules(ctx, table_lines)
     for build in _BUILDERS:
         cands += build(ctx)
@@ -1422,6 +1423,25 @@ def _continue_contributions(sentences: list[Sentence]) -> None:
         if not phrase_to_tier(nxt.text[:12]):
             continue
         _lend_triggers(sent, nxt, [Trigger("CONTRIB", 0, 0, "", {})])
+
+
+_BARE_PER_HEAD = re.compile(r"^\s*每人(?:每年)?\s*(?:是|为)?\s*\d+(?:\.\d+)?\s*元")
+_PAYING_NOW = re.compile(r"(?:开始|启动)\s*(?:缴费|交费|收缴|征缴)\s*(?:了|啦)?\s*[!！。]?$")
+
+
+def _continue_bare_amounts(sentences: list[Sentence]) -> None:
+    """2023年度城乡居民医疗保险开始缴费了！每人380元，…: a poster's bare 每人…元 right after it says
+    the payment has started is the contribution."""
+    for sent, nxt in zip(sentences, sentences[1:]):
+        if not _BARE_PER_HEAD.match(nxt.text) or not _PAYING_NOW.search(sent.text):
+            continue
+        if any(t.label in ("CONTRIB", "ASSIST") for t in nxt.triggers) or any(t.label == "ASSIST" for t in sent.triggers):
+            continue
+        loader = nxt._loader or sent._loader or next((x._loader for x in sentences if x._loader is not None), None)
+        if loader is not None and not nxt._subclauses:  # (values not read yet: the loader still runs)
+            nxt.triggers = [Trigger("CONTRIB", nxt.start, nxt.start, "", {})] + nxt.triggers
+            nxt._by_label = None
+            nxt._loader = loader
 
 
 def _continue_respectively(sentences: list[Sentence]) -> None:

@@ -923,3 +923,12 @@ def test_a_benefit_from_the_day_after_payment() -> None:
     rules, _ = _rules("上一年度已参保的连续参保人员在集中参保期后缴费的，自缴费次日起享受待遇。", year=2025)
     assert [(r.params, r.conditions.get("enrollee")) for r in _of(rules, "benefit_start")] == [
         ({"from": "days_after_payment", "days": 1}, "continuous")]
+
+
+def test_a_posters_bare_amount_after_the_payment_starts_is_the_contribution() -> None:
+    # holdout15 h15_05: …开始缴费了！每人380元，缴费时间…
+    rules, _ = _rules("2023年度城乡居民医疗保险开始缴费了！每人380元，缴费时间2022年9月1日至12月31日。", year=2023)
+    assert [(r.policy_year, r.params["amount"]) for r in _of(rules, "personal_contribution")] == [(2023, "380")]
+    # an assistance amount there is not one
+    rules, _ = _rules("城乡居民医保开始缴费啦！每人每年资助200元。", year=2023)
+    assert _of(rules, "personal_contribution") == []

@@ -10,7 +10,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .clauses import sentence_to_values
+from .clauses import ENUMERATOR, sentence_to_values
 from .groups import phrase_to_groups, phrase_to_tier
 from .rule_context import _Cand, _Ctx
 
@@ -23,7 +23,73 @@ _Row = tuple[int, int, list[_Cell]]
 
 
 def _table_blocks(text: str) -> list[list[_Row]]:
-    """Runs of consecutive lines with cells split by | (ingest writes tables that way)."""
+    """Runs of consecutive lines with cells split by | (ingest writes tables that way), by
+    runs of spaces, or a table flattened one cell per line (see _flat_blocks)."""
+    blocks = _cell_blocks(text)
+    if _FLAT_HEAD_ANYWHERE.search(text):
+        taken = [(b[0][0], b[-1][1]) for b in blocks]
+        blocks += [b for b in _flat_blocks(text) if not any(s <= b[0][0] < e for s, e in taken)]
+        blocks.sort(key=lambda b: b[0][0])
+    return blocks
+
+
+# a flattened table's first header cell: 类别 / 人员类别 / 资助对象 / 项目 …, alone on its line
+_FLAT_FIRST = re.compile(r"^[\u4e00-\u9fff]{0,4}(?:类别|人群|对象|项目|档次|类型)$")
+_FLAT_HEAD_ANYWHERE = re.compile(r"(?m)^[ \t]*[\u4e00-\u9fff]{0,4}(?:类别|人群|对象|项目|档次|类型)[ \t]*$")
+_FLAT_OTHER_HEAD = re.compile(r"合计|小计|总计|资助方式|标准")
+_UNIT_LINE = re.compile(r"^[(（][^()（）]{1,12}[)）]$")  # (元/人·年) under a header cell
+_FLAT_CELL_BAD = re.compile(r"[。；;，,:：|]")
+
+
+def _flat_blocks(text: str) -> list[list[_Row]]:
+    """类别 / 个人缴费(元/人·年) / 各级财政补助(元/人·年) / 合计 / 城乡居民 / 320 / 580 / 900: a table a
+    PDF or web page lost its layout from, one cell per line. The header's lines (a first-column
+    word, then column names, a unit line joining the name above it) give the width; the lines after
+    it, that many at a time, are its rows, up to a sentence, a heading (五、…) or a blank line."""
+    lines: list[tuple[int, int, str]] = []
+    pos = 0
+    for raw in text.split("\n"):
+        body = raw.strip()
+        lines.append((pos + (raw.find(body[0]) if body else 0), pos + len(raw.rstrip()), body))
+        pos += len(raw) + 1
+    blocks: list[list[_Row]] = []
+    i, n = 0, len(lines)
+    while i < n:
+        if not _FLAT_FIRST.match(lines[i][2]):
+            i += 1
+            continue
+        header: list[_Cell] = [lines[i]]
+        j = i + 1
+        while j < n and lines[j][2] and len(lines[j][2]) <= 16:
+            cell = lines[j][2]
+            if _UNIT_LINE.match(cell):
+                s, _, h = header[-1]
+                header[-1] = (s, lines[j][1], h + cell)
+            elif any(rx.search(cell) for _, rx in _COLUMNS) or _FLAT_OTHER_HEAD.search(cell):
+                header.append(lines[j])
+            else:
+                break
+            j += 1
+        k = len(header)
+        if k < 2 or not set(_header_columns(header).values()) & {"contrib", "fiscal", "assist", "net"}:
+            i += 1
+            continue
+        rows: list[_Row] = []
+        while j + k <= n:
+            cells = lines[j : j + k]
+            if any(not c[2] or len(c[2]) > 24 or _FLAT_CELL_BAD.search(c[2]) or ENUMERATOR.match(c[2]) for c in cells):
+                break
+            rows.append((cells[0][0], cells[-1][1], list(cells)))
+            j += k
+        if rows:
+            blocks.append([(header[0][0], header[-1][1], header)] + rows)
+            i = j
+        else:
+            i += 1
+    return blocks
+
+
+def _cell_blocks(text: str) -> list[list[_Row]]:
     blocks: list[list[_Row]] = []
     current: list[_Row] = []
     pos = 0

@@ -932,3 +932,26 @@ def test_a_posters_bare_amount_after_the_payment_starts_is_the_contribution() ->
     # an assistance amount there is not one
     rules, _ = _rules("城乡居民医保开始缴费啦！每人每年资助200元。", year=2023)
     assert _of(rules, "personal_contribution") == []
+
+
+FLAT = ("2022年度城乡居民基本医疗保险筹资标准如下表:\n类别\n个人缴费\n(元/人·年)\n各级财政补助\n(元/人·年)\n合计\n"
+        "城乡居民\n320\n580\n900\n个人缴费应一次性足额缴纳,不得分次缴纳。\n四、困难群众参保资助\n资助对象\n资助方式\n个人实际缴费\n"
+        "特困人员\n全额资助\n0元\n低保对象、返贫致贫人口\n每人每年资助100元\n220元\n五、工作目标\n")
+
+
+def test_a_table_flattened_one_cell_per_line_is_read_by_its_header() -> None:
+    # holdout10 h10_05 / holdout4 h4_04: a table that lost its layout, one cell per line, a unit line
+    # under a header cell; a sentence or a heading ends it
+    rules, _ = _rules(FLAT, year=2022)
+    assert [(r.kind.value, r.params.get("amount")) for r in rules if r.kind.value != "assistance"] == [
+        ("personal_contribution", "320"), ("fiscal_subsidy", "580")]
+    assert sorted((r.params["mode"], r.params.get("amount"), r.params.get("net_personal_amount"))
+                  for r in _of(rules, "assistance")) == [("fixed", "100", "220"), ("full", None, None)]
+
+
+def test_short_lines_without_a_header_are_no_flattened_table() -> None:
+    from extractors.rule_tables import _flat_blocks
+
+    assert len(_flat_blocks(FLAT)) == 2
+    # a list of short lines under a heading that names no column is not a table
+    assert _flat_blocks("参保对象\n本县户籍居民\n在校学生\n新生儿\n二、缴费标准\n") == []

@@ -955,3 +955,10 @@ def test_short_lines_without_a_header_are_no_flattened_table() -> None:
     assert len(_flat_blocks(FLAT)) == 2
     # a list of short lines under a heading that names no column is not a table
     assert _flat_blocks("参保对象\n本县户籍居民\n在校学生\n新生儿\n二、缴费标准\n") == []
+
+
+def test_a_long_term_care_premium_paid_besides() -> None:
+    # holdout14 h14_05: 同时参加长期护理保险的，个人另缴纳长期护理保险费30元
+    rules, _ = _rules("2025年度居民医保个人缴费标准为每人每年400元。同时参加长期护理保险的，个人另缴纳长期护理保险费30元。", year=2025)
+    assert [(r.params["amount"], r.conditions["scheme"]) for r in _of(rules, "personal_contribution")] == [
+        ("400", "basic_medical"), ("30", "long_term_care")]

@@ -1076,6 +1076,35 @@ def _payment_ref(sent: Sentence, pos: int) -> tuple[str, str] | None:
     return None
 
 
+_DEADLINE_SAYS = re.compile(r"方可享受|不再享受|不予资助|逾期|仅适用于|应在|应于|须于|须在|需在|需于|务必")
+_DEADLINE_WHO = {"定额": "fixed", "全额": "full", "按比例": "percent", "比例资助": "percent"}
+
+
+def _assistance_deadline(ctx: _Ctx, cands: list[_Cand]) -> None:
+    """资助对象在2025年12月31日前完成缴费的,方可享受资助 / 以上资助政策仅适用于…前完成缴费的人员: a
+    sentence of its own that ties the assistance to paying before a date gives that date as the
+    paid_before of the notice's assistance rules (of one kind only when it names it: 享受定额资助的人员…)."""
+    assist = [c for c in cands if c.kind == "assistance" and "paid_before" not in c.conditions]
+    if not assist:
+        return
+    for sent in ctx.sentences:
+        text = sent.text
+        if "资助" not in text or "前" not in text or not _DEADLINE_SAYS.search(text):
+            continue
+        if any(v.type in ("MONEY", "PERCENT") for v in sent.values):
+            continue  # a statement of an assistance itself: its own paid_before is read with it
+        dates = [v for v in sent.values if v.type == "DATE" and v.trusted and v.value
+                 and re.match(r"^\s*(?:前|以前|之前)\s*(?:完成)?\s*(?:个人部分|个人)?\s*(?:参保|缴费|缴纳|登记|办理)",
+                              sent.between(v.end, v.end + 14))]
+        if len(dates) != 1:
+            continue
+        modes = {m for w, m in _DEADLINE_WHO.items() if w in text}
+        for c in assist:
+            if (not modes or c.params.get("mode") in modes) and (c.year is None or abs(int(dates[0].value["date"][:4]) - c.year) <= 1):
+                c.conditions["paid_before"] = dates[0].value["date"]
+        return
+
+
 def _drop_fiscal_as_assistance(cands: list[_Cand]) -> list[_Cand]:
     """国家财政每人还补助700元以上: the fiscal subsidy, not a fixed assistance for nobody."""
     fiscal = [c for c in cands if c.kind == "fiscal_subsidy"]
@@ -1374,6 +1403,7 @@ def facts_to_rules(document: NoticeDocument, norm: Normalised, doc: Any, facts: 
     cands = _drop_fiscal_as_assistance(cands)
     cands = _drop_quoted_floors(cands)
     _resolve_payment_refs(cands)
+    _assistance_deadline(ctx, cands)
     for c in sorted(_merge(cands), key=lambda c: c.order):
         flags = list(dict.fromkeys(c.flags))
         flags += [f for f in rule_to_sanity_flags(c.kind, c.year, c.params, document.published, c.conditions)

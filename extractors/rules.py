@@ -576,12 +576,16 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
             subject = _CONDITION_TAIL.sub("", subject)
             subject = re.sub(r"(?:在[^,，]{0,20}(?:期外|期内|以外)[^,，]{0,12}的|参保缴费的|的)\s*[,，]?\s*$", "", subject)
             groups = phrase_to_groups(subject)
+            if not groups:  # 新生儿在出生后90天内…的,自出生之日起享受待遇,不受等待期限制: the head names them
+                head = re.split(r"[,，]", subject)[0]
+                groups = phrase_to_groups(re.split(r"出生后|出生之日|在|于|自|\d", head, maxsplit=1)[0])
             pending_exempt.append((sent.index, groups))
             # 设置…等待期3个月。新生儿、在校大学生等特殊群体不设等待期: the exemption follows the rule
-            if groups and out and out[-1].kind == "waiting_period" and out[-1].sent_index >= 0 \
-                    and sent.index - out[-1].sent_index <= 3:
-                have = out[-1].conditions.setdefault("exempt", [])
-                have += [g for g in groups if g not in have]
+            # (every rule of the sentences just before: 2026年度…30天;自2027年度起…3个月。新生儿…不设等待期)
+            for c in out:
+                if groups and c.kind == "waiting_period" and c.sent_index >= 0 and 0 <= sent.index - c.sent_index <= 3:
+                    have = c.conditions.setdefault("exempt", [])
+                    have += [g for g in groups if g not in have]
             continue
         variable = _broken_variable(sent.text)
         mx = _MAX.search(sent.text)

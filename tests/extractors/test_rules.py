@@ -973,3 +973,16 @@ def test_an_assistance_deadline_in_its_own_sentence(deadline: str, modes: set[st
     # holdout12 h12_07, holdout14 h14_01, holdout26 h26_05/h26_07: the deadline is paid_before
     rules, _ = _rules("特困人员给予全额资助；低保对象每人资助200元，个人缴纳220元。" + deadline)
     assert {r.params["mode"] for r in _of(rules, "assistance") if r.conditions.get("paid_before") == "2025-12-31"} == modes
+
+
+@pytest.mark.parametrize("text,want", [
+    # 不受等待期限制 after the newborn's own condition (holdout11 h11_01)
+    ("集中征缴期结束后参保缴费的，设置3个月待遇等待期。新生儿出生后90天内参保缴费的，自出生之日起享受待遇，不受等待期限制。",
+     [["新生儿"]]),
+    # one exemption after two years' rules exempts from both (holdout12 h12_02, holdout26 h26_04)
+    ("2026年度，未在集中缴费期内参保缴费的，自缴费之日起设置30天的待遇等待期；自2027年度起，等待期调整为3个月。"
+     "新生儿、退役军人等特殊群体不设等待期。", [["新生儿", "退役军人"], ["新生儿", "退役军人"]]),
+])
+def test_exemptions_from_the_waiting_period(text: str, want: list[list[str]]) -> None:
+    waits = _of(_rules(text, year=2026)[0], "waiting_period")
+    assert [r.conditions.get("exempt") for r in waits] == want

@@ -311,10 +311,6 @@ def text_to_sentences(text: str, doc: Any = None, facts: Iterable[Value] = (), d
             s = m.start() + (seg.find(body[0]) if seg[0] != body[0] else 0)
             starts.append(s)
             sentences.append(Sentence(len(sentences), s, s + len(body), body))
-    if "\n" in text and len(sentences) >= 8:
-        breaks = _wrap_breaks(text)
-        if breaks:
-            sentences, starts = _join_wrapped(sentences, breaks, text)
     masked = _masked(text)
     mstarts = [ms for ms, _ in masked]
     for trig in _find_triggers(text, doc):
@@ -335,61 +331,6 @@ def text_to_sentences(text: str, doc: Any = None, facts: Iterable[Value] = (), d
         if sent.triggers:
             sent._loader = load
     return sentences
-
-
-# an enumerated item's head: 一、 / 1. / （一） / ①
-ENUMERATOR = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、(?![一二三四1-4]级)|\d{1,2}\s*[.、．](?!\d)|[(（][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳])\s*")
-_WRAP_END = frozenset("。；;！!？?：:）)」”|")
-_WRAP_NEXT = re.compile(r"^[\u4e00-\u9fff0-9０-９]")
-_PAGE_MARK = re.compile(r"^[—\-－]\s*\d+\s*[—\-－]$|^第\s*\d+\s*页")
-
-
-def _width(line: str) -> int:
-    return sum(2 if "\u2e80" <= c <= "\uffef" else 1 for c in line)  # CJK and full-width forms count double
-
-
-def _wrap_breaks(text: str) -> set[int]:
-    """The line breaks of a hard-wrapped dump (a PDF copied as text: every line about as wide as
-    the page, sentences running on over the break) that are no sentence ends, as text offsets.
-    Empty for ordinary text, whose paragraphs are lines of their own (wider than 100 columns)."""
-    raws = text.split("\n")
-    longest = max(map(len, raws))
-    if longest > 100 or longest < 20:  # (a line is at least as wide as it is long, at most twice)
-        return set()
-    lines = []
-    pos = 0
-    for raw in raws:
-        body = raw.strip()
-        if body:
-            lines.append((pos + raw.find(body[0]), pos + len(raw), body))
-        pos += len(raw) + 1
-    widths = [_width(b) for _, _, b in lines]
-    widest = max(widths, default=0)
-    if widest > 100 or widest < 40:
-        return set()
-    full = [i for i, w in enumerate(widths) if w >= 0.85 * widest and lines[i][2][-1] not in _WRAP_END
-            and i + 1 < len(lines)]
-    if len(full) < 4:
-        return set()
-    out = set()
-    for i in full:
-        nxt = lines[i + 1][2]
-        gap = text[lines[i][1] : lines[i + 1][0]]
-        if gap.count("\n") == 1 and _WRAP_NEXT.match(nxt) and not ENUMERATOR.match(nxt) and not _PAGE_MARK.match(nxt):
-            out.add(lines[i][1] + gap.index("\n"))
-    return out
-
-
-def _join_wrapped(sentences: list[Sentence], breaks: set[int], text: str) -> tuple[list[Sentence], list[int]]:
-    """Sentences cut at a wrap break joined with the one after it."""
-    out: list[Sentence] = []
-    for sent in sentences:
-        prev = out[-1] if out else None
-        if prev is not None and any(b in breaks for b in range(prev.end, sent.start)):
-            out[-1] = Sentence(len(out) - 1, prev.start, sent.end, text[prev.start : sent.end])
-        else:
-            out.append(Sentence(len(out), sent.start, sent.end, sent.text))
-    return out, [x.start for x in out]
 
 
 def fill_values(sent: Sentence, facts: list[Value], default_year: int | None,

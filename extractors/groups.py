@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .clauses import ENUMERATOR, load_vocab
+from .clauses import load_vocab
 
 __all__ = ["phrase_to_alternatives", "phrase_to_groups", "phrase_to_tier", "phrase_to_tiers"]
 
@@ -28,6 +28,7 @@ _BRACKETS = re.compile(r"[(（][^()（）]{0,60}[)）]")
 _DATES = re.compile(r"(?:在|于)?\s*\d{4}\s*年[^,，、]{0,20}?(?:前|以前|之前|后|以后|期间)(?:完成)?[^,，、]{0,20}?的")
 _SPLIT = re.compile(r"(?<![一二三四1-4])、|(?<=[一二三四1-4])、(?![一二三四1-4]级)|以及|及其他|和|及|与|，|,|；|;")
 # a list item's number (1. / 2、/ 二、/ (三)) before a group, but not 一、二级 (grades one and two)
+ENUMERATOR = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、(?![一二三四1-4]级)|\d{1,2}\s*[.、．](?!\d)|[(（][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳])\s*")
 _TRAIL = re.compile(r"(?:等困难群体|等特殊群体|等困难人员|等人员|等群体|等人群|等对象|等)$")
 # 对 starts a group phrase, except inside 对象/对接/对照/对应/对比/对待
 _CUT = re.compile(r"(?:对于|对)(?![象接照应比待])|其中")

@@ -10,8 +10,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .clauses import ENUMERATOR, sentence_to_values
-from .groups import phrase_to_groups, phrase_to_tier
+from .clauses import sentence_to_values
+from .groups import ENUMERATOR, phrase_to_groups, phrase_to_tier
 from .rule_context import _Cand, _Ctx
 
 __all__: list[str] = []

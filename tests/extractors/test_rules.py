@@ -875,11 +875,24 @@ def test_amounts_listed_respectively_in_the_next_sentence_follow_its_tiers() -> 
         (2027, "590", "成年居民"), (2027, "420", "学生儿童"), (2026, "560", "成年居民"), (2026, "400", "学生儿童")]
 
 
-WRAPPED = ("内黄县人民政府办公室\n关于做好2025年度城乡居民基本医疗保险\n参保缴费工作的通知\n各乡镇人民政府、街道办事处：\n"
-           "为做好2025年度全县城乡居民基本医疗保险参保缴费工作，根\n据上级文件精神，经县政府同意，现将有关事项通知如下：\n"
-           "一、筹资标准\n2025年度城乡居民基本医疗保险个人缴费标准为每人每年4 0 0\n元，较2024年度的380元提高20元；各级财政补助标准不低于每人每\n"
-           "年700元。\n二、缴费时间\n集中缴费期为2024年9月1日至12月31日。集中缴费期结束后参\n保缴费的，自缴费之日起90日后享受待遇，请各乡镇做好宣传解\n"
-           "释工作，确保群众应保尽保，不漏一户不落一人。\n")
+def _wrap(text: str, width: int = 30) -> str:
+    """A text hard-wrapped at `width` chars a line, as a PDF copied as text is."""
+    return "\n".join(text[k : k + width] for k in range(0, len(text), width))
+
+
+WRAPPED = ("内黄县人民政府办公室\n关于做好2025年度城乡居民基本医疗保险参保缴费工作的通知\n各乡镇人民政府、街道办事处：\n"
+           + _wrap("为做好2025年度全县城乡居民基本医疗保险参保缴费工作，根据上级文件精神，经县政府同意，现将有关事项通知如下：")
+           + "\n一、筹资标准\n"
+           + _wrap("2025年度城乡居民医保个人缴费标准为每人每年4 0 0元，较2024年度的380元提高20元；各级财政补助标准不低于"
+                   "每人每年700元。全县城乡居民要按时足额缴费，各乡镇要做好政策宣传和缴费服务工作。")
+           + "\n二、缴费时间\n"
+           + _wrap("集中缴费期为2024年9月1日至12月31日。集中缴费期结束后参保缴费的，自缴费之日起90日后享受待遇，"
+                   "请各乡镇做好宣传解释工作，确保群众应保尽保，不漏一户不落一人，确保参保率稳定在95%以上。")
+           + "\n\n— 1 —\n\n"
+           + _wrap("三、工作要求。各乡镇要切实履行属地责任，将参保缴费工作纳入重要议事日程，层层压实责任；县医保局、县税务局要加强业务指导，"
+                   "做好政策宣传和缴费服务；县财政局要及时足额落实财政补助资金；各村要组织网格员入户宣传，讲清楚政策，讲明白道理，"
+                   "引导群众主动参保、连续参保，切实把好事办好、实事办实，让群众真正感受到医疗保障带来的获得感和幸福感。")
+           + "\n内黄县人民政府办公室\n2024年9月2日\n")
 
 
 def test_a_hard_wrapped_dumps_sentences_run_on_over_the_line_breaks() -> None:
@@ -893,14 +906,16 @@ def test_a_hard_wrapped_dumps_sentences_run_on_over_the_line_breaks() -> None:
 
 
 def test_ordinary_lines_are_not_joined_as_a_wrapped_dump() -> None:
-    from extractors.clauses import _wrap_breaks
+    from extractors.normalise import text_to_normalised
 
-    assert _wrap_breaks(WRAPPED)  # the dump has breaks to join
+    assert "unwrap" in text_to_normalised(WRAPPED).steps  # the dump has breaks to join
+    assert "每人每年700元" in text_to_normalised(WRAPPED).text
     # a notice whose paragraphs are lines of their own, and a poster of short lines, have none
-    assert _wrap_breaks("一、筹资标准\n" + "2025年度城乡居民基本医疗保险个人缴费标准为每人每年400元" * 3 + "\n二、缴费时间\n" * 5) == set()
+    plain = "一、筹资标准\n" + "2025年度城乡居民基本医疗保险个人缴费标准为每人每年400元" * 3 + "\n二、缴费时间\n" * 5
     poster = "\n".join(["★缴费时间：2025年9月1日至12月31日", "★缴多少：每人每年400元", "★在哪交：微信搜索河南税务小程序",
                         "★错过了怎么办：要等3个月才能报销", "★新生儿：出生90天内参保", "★咨询电话：0372-1234567"] * 2)
-    assert _wrap_breaks(poster) == set()
+    for text in (plain, poster):
+        assert "unwrap" not in text_to_normalised(text).steps
 
 
 def test_a_plain_text_table_aligned_with_spaces_is_read_by_its_columns() -> None:

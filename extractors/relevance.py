@@ -4,8 +4,9 @@ A notice that never names resident medical insurance, or whose off-topic words (
 基本养老金调整 …) outnumber its on-topic ones, yields no rules and the document flag
 `not_relevant`. So does a title naming another scheme (职工基本医疗保险) and not the resident
 one, and a title about another subject (医保电子凭证, 异地就医 …) naming neither the scheme nor
-enrollment, unless the text names the scheme twice or more. Word lists live in
-data/rule_vocab.jsonl (relevance_core / _topic / _off_topic / _other_subject / _other_scheme).
+enrollment, unless the text names the scheme twice or more and speaks of contributions. Word
+lists live in data/rule_vocab.jsonl (relevance_core / _topic / _off_topic / _other_subject /
+_other_scheme).
 
     >>> text_is_relevant("关于做好2024年度城乡居民基本医疗保险参保缴费工作的通知")
     True
@@ -44,6 +45,9 @@ def _has(text: str, name: str) -> bool:
     return any(w in text for w in words)
 
 
+_CONTRIBUTIONS = re.compile(r"个人缴费|参保缴费|缴费标准")  # a text that speaks of contributions at all
+
+
 def text_is_relevant(text: str, title: str | None = None) -> bool:
     """True when the notice is about resident medical insurance enrollment / contributions."""
     if not (_has(text, "relevance_core") or (title and _has(title, "relevance_core"))):
@@ -62,7 +66,8 @@ def text_is_relevant(text: str, title: str | None = None) -> bool:
         # 关于全面推广应用医保电子凭证的通知: a title about another subject, naming neither the
         # scheme nor enrollment or contributions, unless the text itself dwells on the scheme
         if _has(title, "relevance_other_subject") and not _has(title, "relevance_topic") \
-                and not _has(title, "relevance_core") and _count(text, "relevance_core") < 2:
+                and not _has(title, "relevance_core") \
+                and (_count(text, "relevance_core") < 2 or not _CONTRIBUTIONS.search(text)):
             return False
     # (one regex scan: a dozen `in` scans of the whole text for the off-topic words cost more)
     if _pattern("relevance_off_topic").search(text) is None:

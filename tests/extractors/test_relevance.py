@@ -36,3 +36,13 @@ from extractors.relevance import text_is_relevant
 # fmt: on
 def test_relevance(text: str, title: str | None, expected: bool) -> None:
     assert text_is_relevant(text, title) is expected
+
+
+def test_a_chronic_disease_notice_that_names_the_scheme_is_not_relevant() -> None:
+    # holdout27 h27_09 / holdout30 h30_08: 门诊慢特病 recognition for resident insurees
+    text = ("参加城乡居民基本医疗保险的患者可申请门诊慢特病待遇资格认定。城乡居民医保参保人员认定后按规定享受待遇,"
+            "报销比例为65%。")
+    assert text_is_relevant(text, "洛川县医疗保障局关于开展2025年度门诊慢特病待遇资格认定工作的通知") is False
+    # the same title over a text about contributions stays relevant
+    assert text_is_relevant(text + "城乡居民医保个人缴费标准为每人每年400元。",
+                            "洛川县医疗保障局关于开展2025年度门诊慢特病待遇资格认定工作的通知") is True

@@ -34,6 +34,7 @@ class _Cand:
     # windows: ("phase", "concentrated") for 在集中缴费期内缴费的, ("before"|"after", ISO date)
     ref: tuple[str, str] | None = None
     floor: bool = False  # a contribution stated only as a floor (不低于), a higher level's quoted
+    value_at: int = -1  # where the amount a contribution or subsidy was read from starts
 
 
 @dataclass

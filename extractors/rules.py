@@ -69,13 +69,20 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
         if (not trigs and not (label == "FISCAL" and "财政" in sent.text)) or \
                 ("元" not in sent.text and "￥" not in sent.text and "¥" not in sent.text):
             continue  # no amount, nothing to bind (and the sentence's values are never read)
+        consumed: tuple[int, int] | None = None  # amounts read as listed respectively
         if "分别" in sent.text:
-            listed = _respectively(ctx, sent, trigs, kind)
-            if listed:
-                out += listed
-                continue
+            aside = _respectively_aside(sent)
+            if aside is not None:
+                consumed = aside[0]  # (2022年度分别为420元、350元): read by _pair_respectively_asides
+            else:
+                listed = _respectively(ctx, sent, trigs, kind)
+                if listed:
+                    out += listed
+                    consumed = (min(c.value_at for c in listed), max(c.value_at for c in listed) + 1)
         bound_end: dict[int, int] = {}  # trigger start → end of the amount it already took
         for v in _values(sent, "MONEY"):
+            if consumed is not None and consumed[0] <= v.start < consumed[1]:
+                continue
             owner = None
             for t in trigs:
                 if t.end <= v.start and v.start - t.end <= 30 and not t.attrs.get("after_value"):
@@ -183,7 +190,7 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
                 conf -= 0.03
             bound_end[owner.start] = v.end
             cand = _Cand(kind, year, params, conditions, _evidence_span(sent, owner.start, v.end), conf, flags,
-                         order=owner.start)
+                         order=owner.start, value_at=v.start)
             # 个人缴费标准不低于每人每年400元 (a higher level's floor, quoted): see _drop_quoted_floors
             cand.floor = kind == "personal_contribution" and bool(_FLOOR_WORDS.search(sent.between(v.start - 8, v.start)))
             out.append(cand)
@@ -245,7 +252,48 @@ def _respectively(ctx: _Ctx, sent: Sentence, trigs: list[Trigger], kind: str) ->
             cond = {}
             params["bound"] = "min" if all_floors or _FLOOR_WORDS.search(sent.between(v.start - 6, v.start)) else "exact"
         out.append(_Cand(kind, item_year or year, params, cond, _evidence_span(sent, sent.start + m.start(), v.end),
-                         _base_conf("clause" if item_year else ysrc), list(v.flags), order=v.start))
+                         _base_conf("clause" if item_year else ysrc), list(v.flags), order=v.start, value_at=v.start))
+    return out
+
+
+_ASIDE = re.compile(r"[(（](?P<head>[^()（）]{0,20}?)分别\s*(?:为|是)?(?P<body>[^()（）]{0,40})[)）]")
+
+
+def _respectively_aside(sent: Sentence) -> tuple[tuple[int, int], int | None, list[Value]] | None:
+    """(2022年度分别为420元、350元) after amounts: its span, its year and its amounts (two or more)."""
+    m = _ASIDE.search(sent.text)
+    if m is None:
+        return None
+    lo, hi = sent.start + m.start(), sent.start + m.end()
+    amounts = [v for v in _values(sent, "MONEY") if lo <= v.start < hi]
+    if len(amounts) < 2:
+        return None
+    year = _ITEM_YEAR.search(m.group("head"))
+    return (lo, hi), int(year.group(1)) if year else None, amounts
+
+
+def _pair_respectively_asides(ctx: _Ctx, cands: list[_Cand]) -> list[_Cand]:
+    """…成年居民每人每年450元,未成年人…每人每年380元(2022年度分别为420元、350元) / …440元,…补助…不低于
+    每人每年760元(2026年度分别为420元、730元): the aside's n-th amount is the year's counterpart of
+    the n-th of the amounts read just before it in the sentence (same kind, people and bound)."""
+    out: list[_Cand] = []
+    for sent in ctx.sentences:
+        if "分别" not in sent.text or not ("(" in sent.text or "（" in sent.text) or sent._loader is None and not sent._values:
+            continue
+        aside = _respectively_aside(sent)
+        if aside is None or aside[1] is None:
+            continue
+        (lo, _hi), year, amounts = aside
+        before = sorted((c for c in cands if c.kind in ("personal_contribution", "fiscal_subsidy")
+                         and sent.start <= c.value_at < lo), key=lambda c: c.value_at)
+        if len(before) < len(amounts):
+            continue
+        for c, v in zip(before[-len(amounts):], amounts):
+            if not v.trusted or v.value is None:
+                continue
+            out.append(_Cand(c.kind, year, {**c.params, "amount": v.value["amount"]}, dict(c.conditions),
+                             (sent.start, sent.end), _base_conf("clause") - 0.05, list(v.flags), order=v.start,
+                             value_at=v.start))
     return out
 
 
@@ -1401,6 +1449,7 @@ def facts_to_rules(document: NoticeDocument, norm: Normalised, doc: Any, facts: 
     cands: list[_Cand] = _table_rules(ctx, table_lines)
     for build in _BUILDERS:
         cands += build(ctx)
+    cands += _pair_respectively_asides(ctx, cands)
     rules = []
     cands = [c for c in cands if c.confidence >= 0]
     _concentrated_by_default(cands, text)
@@ -1446,15 +1495,22 @@ def _answer_questions(sentences: list[Sentence]) -> None:
         _lend_triggers(sent, nxt, [t for t in sent.triggers if t.label in ("CONTRIB", "ENROLL", "WAIT", "BENEFIT", "NEWBORN")])
 
 
+_YEAR_CHANGE_HEAD = re.compile(r"^\s*(?:19|20)\d{2}\s*年度?\s*(?:起\s*)?(?:调整为|提高到|提高至|增加到|增至|上调至|为|是)\s*"
+                               r"(?:每人每年|每人)?\s*\d+(?:\.\d+)?\s*元")
+
+
 def _continue_contributions(sentences: list[Sentence]) -> None:
     """成年居民一档每人每年180元,二档每人每年350元;少年儿童和在校学生统一按一档缴费,每人每年150元。:
     a tier's amount in the clause after a contribution clause (cut at ;) continues it."""
     for sent, nxt in zip(sentences, sentences[1:]):
-        if not sent.text.endswith((";", "；")) or sent._loader is None or nxt.triggers:
+        if sent._loader is None or nxt.triggers or "元" not in nxt.text:
             continue
-        if not any(t.label == "CONTRIB" for t in sent.triggers) or "元" not in nxt.text:
+        last = sent.triggers[-1] if sent.triggers else None
+        if last is None or last.label != "CONTRIB":
             continue
-        if not phrase_to_tier(nxt.text[:12]):
+        # 2025年度…个人缴费标准为每人每年400元。2026年度调整为每人每年420元,2027年度调整为…: the next
+        # years of the standard just stated
+        if not (sent.text.endswith((";", "；")) and phrase_to_tier(nxt.text[:12])) and not _YEAR_CHANGE_HEAD.match(nxt.text):
             continue
         _lend_triggers(sent, nxt, [Trigger("CONTRIB", 0, 0, "", {})])
 

@@ -1001,3 +1001,25 @@ def test_an_assistance_deadline_in_its_own_sentence(deadline: str, modes: set[st
 def test_exemptions_from_the_waiting_period(text: str, want: list[list[str]]) -> None:
     waits = _of(_rules(text, year=2026)[0], "waiting_period")
     assert [r.conditions.get("exempt") for r in waits] == want
+
+
+def test_an_aside_listed_respectively_pairs_with_the_amounts_before_it() -> None:
+    # holdout28 h28_07: tiers, then last year's two amounts in a bracket
+    rules, _ = _rules("2023年度我市居民医保个人缴费标准为：成年居民每人每年450元，未成年人和在校大学生每人每年380元"
+                      "（2022年度分别为420元、350元）。", year=2023)
+    assert [(r.policy_year, r.params["amount"], r.conditions["population"]) for r in _of(rules, "personal_contribution")] == [
+        (2023, "450", "成年居民"), (2023, "380", "未成年人和在校大学生"), (2022, "420", "成年居民"), (2022, "350", "未成年人和在校大学生")]
+    # holdout28 h28_08: a contribution and a subsidy, then last year's two in a bracket (each keeps its kind)
+    rules, _ = _rules("2027年度全省居民医保个人缴费标准为每人每年440元，各级财政人均补助标准不低于每人每年760元"
+                      "（2026年度分别为420元、730元）。", year=2027)
+    assert sorted((r.kind.value, r.policy_year, r.params["amount"], r.params.get("bound")) for r in rules) == [
+        ("fiscal_subsidy", 2026, "730", "min"), ("fiscal_subsidy", 2027, "760", "min"),
+        ("personal_contribution", 2026, "420", None), ("personal_contribution", 2027, "440", None)]
+
+
+def test_the_next_years_of_a_standard_in_the_next_sentence() -> None:
+    # holdout28 h28_05: 2025年度…400元。2026年度调整为每人每年420元，2027年度调整为每人每年440元。
+    rules, _ = _rules("2025年度我市个人缴费标准为每人每年400元。2026年度调整为每人每年420元，2027年度调整为每人每年440元。",
+                      year=2026)
+    assert [(r.policy_year, r.params["amount"]) for r in _of(rules, "personal_contribution")] == [
+        (2025, "400"), (2026, "420"), (2027, "440")]

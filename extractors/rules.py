@@ -392,8 +392,8 @@ def _enrollment_rules(ctx: _Ctx) -> list[_Cand]:
         emitted: list[_Cand] = []
         for v in _values(sent, "DATE_RANGE"):
             owner = _window_owner(sent, trigs, v)
-            if owner is None:
-                continue
+            if owner is None or "享受" in sent.between(v.start, v.end):
+                continue  # (从2025年1月1日起就能享受待遇,享受期到2025年12月31日止: a benefit window)
             tail = sent.between(v.end, sent.end)
             if _CONDITIONAL_AFTER.match(tail) and "享受" in tail and (owner.text == "应于" or owner.start >= v.end):
                 continue
@@ -464,8 +464,8 @@ def _enrollment_rules(ctx: _Ctx) -> list[_Cand]:
                 b = next((d for d in dates if d.start > a.end and (
                           re.search(r"(?:截止|截至|持续)\s*(?:时间|日期)?\s*(?:为|到|至)?\s*$", sent.between(d.start - 10, d.start))
                           or re.match(r"^\s*(?:截止|止|结束)", sent.between(d.end, d.end + 3)))), None)
-                if owner is None or b is None or not (a.trusted and b.trusted):
-                    continue
+                if owner is None or b is None or not (a.trusted and b.trusted) or "享受" in sent.between(a.end, b.start):
+                    continue  # (…从2025年1月1日起就能享受待遇,享受期到…止: a benefit window)
                 year, ysrc = _year_for(ctx, sent, owner.start)
                 phase = owner.attrs.get("phase")
                 start, end = a.value["date"], b.value["date"]
@@ -858,8 +858,8 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
                 st["bound"] = "min"
             stmts.append(st)
         for v in _values(sent, "MONEY"):
-            if v.value is None:
-                continue
+            if v.value is None or _PER_YUAN.search(sent.between(v.start - 24, v.start)):
+                continue  # (个人每缴1元,财政至少补助1.75元: a ratio)
             before = sent.between(v.start - 14, v.start)
             if _has_any(before, net_words) or _has_any(before, load_vocab("after_assistance")) \
                     or _NET_RIGHT_BEFORE.search(before):

@@ -1023,3 +1023,14 @@ def test_the_next_years_of_a_standard_in_the_next_sentence() -> None:
                       year=2026)
     assert [(r.policy_year, r.params["amount"]) for r in _of(rules, "personal_contribution")] == [
         (2025, "400"), (2026, "420"), (2027, "440")]
+
+
+def test_a_benefit_window_worded_with_its_own_start_and_end() -> None:
+    # holdout27 h27_05 / holdout28 h28_08: …从2025年1月1日起就能享受待遇,享受期到2025年12月31日止 — a
+    # benefit period, not a second concentrated window; and 每缴1元…补助1.75元 is no assistance
+    rules, _ = _rules("集中缴费期为2024年9月1日至12月31日。在集中缴费期内缴费的,从2025年1月1日起就能享受待遇,"
+                      "享受期到2025年12月31日止。个人每缴1元,财政至少补助1.75元。", year=2025)
+    assert [(r.kind.value, r.params["start"], r.params["end"]) for r in rules
+            if r.kind.value in ("enrollment_period", "benefit_period")] == [
+        ("enrollment_period", "2024-09-01", "2024-12-31"), ("benefit_period", "2025-01-01", "2025-12-31")]
+    assert _of(rules, "assistance") == [] and _of(rules, "fiscal_subsidy") == []

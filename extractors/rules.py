@@ -391,7 +391,7 @@ def _enrollment_rules(ctx: _Ctx) -> list[_Cand]:
             continue
         emitted: list[_Cand] = []
         for v in _values(sent, "DATE_RANGE"):
-            owner = _window_owner(sent, trigs, v)
+            owner = _window_owner(sent, trigs, v) or _after_concentrated(sent, trigs, v)
             if owner is None or "享受" in sent.between(v.start, v.end):
                 continue  # (从2025年1月1日起就能享受待遇,享受期到2025年12月31日止: a benefit window)
             tail = sent.between(v.end, sent.end)
@@ -480,6 +480,27 @@ def _enrollment_rules(ctx: _Ctx) -> list[_Cand]:
                 break
         out += emitted
     return out
+
+
+_AFTER_CONC = re.compile(r"^\s*(?:结束后|结束之后|截止后|期满后)|^\s*内[^,，。；]{0,8}的")
+_MISSED = re.compile(r"(?:未能|未|没有|没能)\s*(?:按时)?\s*(?:在|于)?\s*$")
+_WINDOW_USE = re.compile(r"^\s*(?:前|内|期间)?\s*(?:仍可|还可|可以|可|均可)?\s*(?:继续)?\s*(?:办理)?\s*(?:参保|缴费|补缴|缴纳)")
+
+
+def _after_concentrated(sent: Sentence, trigs: list[Trigger], v: Value) -> Trigger | None:
+    """集中征缴期结束后,2024年1月1日至2月29日可继续办理参保缴费 / 未能在集中参保期内缴费的,可在X至Y参保缴费:
+    a window for those after or outside the concentrated one is the extended window (a zero-width
+    trigger at the window), when the window is for paying."""
+    conc = [t for t in trigs if t.attrs.get("phase") == "concentrated" and t.end <= v.start and v.start - t.end <= 30]
+    if not conc:
+        return None
+    t = conc[-1]
+    gap = sent.between(t.end, v.start)
+    if not _AFTER_CONC.match(gap) or (gap.lstrip().startswith("内") and not _MISSED.search(sent.between(t.start - 8, t.start))):
+        return None
+    if not (_WINDOW_USE.match(sent.between(v.end, v.end + 12)) or re.search(r"(?:可在|可于|仍可在|还可在)\s*$", gap)):
+        return None
+    return Trigger("ENROLL", v.start, v.start, "", {"phase": "extended"})
 
 
 def _window_owner(sent: Sentence, trigs: list[Trigger], v: Value) -> Trigger | None:

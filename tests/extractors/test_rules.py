@@ -1034,3 +1034,23 @@ def test_a_benefit_window_worded_with_its_own_start_and_end() -> None:
             if r.kind.value in ("enrollment_period", "benefit_period")] == [
         ("enrollment_period", "2024-09-01", "2024-12-31"), ("benefit_period", "2025-01-01", "2025-12-31")]
     assert _of(rules, "assistance") == [] and _of(rules, "fiscal_subsidy") == []
+
+
+@pytest.mark.parametrize("text,window", [
+    # holdout27 h27_04: for those who missed the concentrated window
+    ("集中参保期为2025年9月1日至12月31日。因特殊原因未能在集中参保期内缴费的,可在2026年1月1日至2026年2月28日参保缴费。",
+     ("2026-01-01", "2026-02-28")),
+    # holdout28 h28_06: after the concentrated window ends
+    ("集中征缴期为2025年9月1日至12月31日。集中征缴期结束后，2026年1月1日至2月28日可继续办理参保缴费。", ("2026-01-01", "2026-02-28")),
+    # holdout27 h27_08: only the end, 可延长至
+    ("集中征缴期为2025年9月1日至12月31日，因特殊情况未能按时缴费的，可延长至2026年2月28日。", ("2026-01-01", "2026-02-28")),
+])
+def test_an_extended_window_without_its_name(text: str, window: tuple[str, str]) -> None:
+    rules, _ = _rules(text, year=2026)
+    assert [(r.params["start"], r.params["end"]) for r in _of(rules, "enrollment_period")
+            if r.conditions.get("phase") == "extended"] == [window]
+
+
+def test_a_benefit_paid_within_the_concentrated_window_is_no_extended_window() -> None:
+    rules, _ = _rules("集中缴费期为2025年9月1日至12月31日。在集中缴费期内缴费的，2026年1月1日至12月31日享受待遇。", year=2026)
+    assert [r.conditions.get("phase") for r in _of(rules, "enrollment_period")] == ["concentrated"]

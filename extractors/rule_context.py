@@ -79,6 +79,10 @@ def _year_for(ctx: _Ctx, sent: Sentence, pos: int) -> tuple[int | None, str]:
         # notice's year's rule (a later year, 从2027年度起, is a future rule and keeps its year)
         mentions = [(s, e, y) for s, e, y in mentions
                     if not (y < py and _SINCE.search(sent.between(s - 2, s)) and _SINCE_AFTER.match(sent.between(e, e + 8)))]
+    if mentions and ("）" in sent.text or ")" in sent.text):
+        # 220元（2018年度原新农合个人缴费标准为…180元），各级财政补助…490元: a year inside an
+        # aside that closed before the value is the aside's
+        mentions = [(s, e, y) for s, e, y in mentions if not _in_closed_aside(sent, s, pos)]
     if mentions:
         # (2023年度为350元),各级财政补助…670元: a year that an amount right after it took
         # is that amount's, not the next value's
@@ -112,6 +116,16 @@ def _year_for(ctx: _Ctx, sent: Sentence, pos: int) -> tuple[int | None, str]:
             return py - 1, "clause"
         return py, "inferred" if ctx.py_inferred else "document"
     return None, "none"
+
+
+def _in_closed_aside(sent: Sentence, at: int, pos: int) -> bool:
+    """Whether `at` lies inside a bracket that opens and closes before `pos`."""
+    head = sent.between(sent.start, pos)
+    rel = at - sent.start
+    opened = max(head.rfind("(", 0, rel), head.rfind("（", 0, rel))
+    if opened < 0 or max(head.rfind(")", opened, rel), head.rfind("）", opened, rel)) >= 0:
+        return False  # no bracket open at `at`
+    return head.find(")", rel) >= 0 or head.find("）", rel) >= 0
 
 
 _LAST_YEAR_HEAD = re.compile(r"^\s*(?:上年度|上一年度|去年|上年)(?!度?\s*(?:基础|同期|相比|以来))")

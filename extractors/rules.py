@@ -141,6 +141,8 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
                 continue
             if _PER_YUAN.search(sent.between(v.start - 24, v.start)):
                 continue  # 个人每缴1元钱,财政补助1.8元以上: a ratio, not an amount per person
+            if _INCREMENT.search(sent.between(v.start - 10, v.start)):
+                continue  # 市、县两级财政每人每年再增加补助10元: an increment over another standard
             after = sent.between(v.end, v.end + 4)
             if after.startswith(("/月", "每月")) or re.match(r"^\s*[/每]\s*(?:人\s*)?[·.]?\s*月", after):
                 continue  # a monthly figure is not the yearly contribution
@@ -198,6 +200,8 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
 
 
 _FLOOR_WORDS = re.compile(r"不低于|不少于")
+_FISCAL_STANDARD = re.compile(r"财政[^,，。；]{0,12}(?:补助|补贴)(?:标准|金额)\s*(?:为|是)?\s*(?:每人每年|每人|人均)?\s*(?:不低于|不少于)?\s*$")
+_INCREMENT = re.compile(r"(?:再|另|额外)\s*(?:增加|提高|增补)\s*(?:补助|补贴)?\s*$")
 _PER_YUAN = re.compile(r"每(?:缴纳|缴费|缴|交|出)\s*(?:1|一)\s*(?:元|块)")
 _RESPECTIVELY = re.compile(r"分别\s*(?:为|是|按|按照|确定为|调整为|提高到|提高至|执行)?")
 _ITEM_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
@@ -835,6 +839,8 @@ def _applies_phrase(lead: str) -> list[str]:
 # 个人再缴纳270元 / 个人缴费230元 / 自己只交300元: the amount right after says what the person still pays
 _QA_LEAD = re.compile(r"^\s*[答问]\s*[:：]\s*")  # 答: / 问: opening a Q&A notice's clause
 _NET_RIGHT_BEFORE = re.compile(r"(?:个人|自己)\s*(?:再|仅|只|只需|需|还需)?\s*(?:缴纳|缴费|缴|交)\s*(?:为)?\s*$")
+# 资助比例不低于个人缴费最低标准的70%: the rate of the standard an assistance pays
+_RATE_OF_STANDARD = re.compile(r"(?:资助|补助)比例\s*(?:为|是)?\s*(?:不低于|不少于)?\s*(?:个人缴费(?:最低)?(?:标准)?的)?\s*$")
 _ASSIST_GATE = re.compile(r"全额|定额|全部|全包|[%％]|百分之|元|个人缴费部分")
 _ASSIST_CTX = re.compile(r"资助|补助|补贴|代缴|减免")
 # an assistance rate is followed at once by its verb: 按60%给予缴费补助, 50%资助
@@ -867,7 +873,8 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
             after = sent.between(v.end, v.end + 10)
             before = sent.between(v.start - 10, v.start)
             if not (_ASSIST_AFTER.match(after) or re.search(
-                    r"(?:资助|补助|补贴)\s*(?:个人缴费(?:标准)?的?)?\s*(?:比例|标准)?\s*(?:为|是|按照|按)?\s*(?:一半\s*[(（])?\s*$", before)):
+                    r"(?:资助|补助|补贴)\s*(?:个人缴费(?:标准)?的?)?\s*(?:比例|标准)?\s*(?:为|是|按照|按)?\s*(?:一半\s*[(（])?\s*$", before)
+                    or _RATE_OF_STANDARD.search(sent.between(v.start - 18, v.start))):
                 continue
             if _has_any(near, not_assist):
                 continue
@@ -875,22 +882,23 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
                 stmts = []
                 break
             st = {"mode": "percent", "pos": v.start, "end": v.end, "percent": v.value["percent"], "flags": list(v.flags)}
-            if re.search(r"(?:不低于|不少于|至少)", sent.between(v.start - 12, v.start)):
+            if re.search(r"(?:不低于|不少于|至少)", sent.between(v.start - 16, v.start)):
                 st["bound"] = "min"
             stmts.append(st)
         for v in _values(sent, "MONEY"):
-            if v.value is None or _PER_YUAN.search(sent.between(v.start - 24, v.start)):
-                continue  # (个人每缴1元,财政至少补助1.75元: a ratio)
+            if v.value is None or _PER_YUAN.search(sent.between(v.start - 24, v.start)) \
+                    or _INCREMENT.search(sent.between(v.start - 10, v.start)):
+                continue  # (个人每缴1元,财政至少补助1.75元: a ratio; 再增加补助10元: an increment)
             before = sent.between(v.start - 14, v.start)
             if _has_any(before, net_words) or _has_any(before, load_vocab("after_assistance")) \
                     or _NET_RIGHT_BEFORE.search(before):
                 stmts.append({"mode": "net", "pos": v.start, "end": v.end, "amount": v.value["amount"], "trusted": v.trusted})
-            elif re.search(r"(?:资助|补助|补贴)(?:标准|金额)?\s*(?:为|是)?\s*(?:每人每年|每人|人均)?\s*$", before) or \
+            elif re.search(r"(?:资助|补助|补贴)(?:标准|金额)?\s*(?:为|是)?\s*(?:每人每年|每人|人均)?\s*(?:不低于|不少于)?\s*$", before) or \
                     re.search(r"给予\s*(?:每人每年|每人)?\s*$", before) or \
                     re.search(r"(?:定额资助|定额补助|定额补贴)\s*[,，]?\s*(?:标准为)?\s*(?:每人每年|每人|人均)\s*$", before) or \
                     re.match(r"^\s*(?:的)?\s*(?:标准)?\s*(?:(?:给予|予以)\s*(?:定额)?|定额)\s*(?:资助|补助|补贴)", sent.between(v.end, v.end + 10)):
-                if "万" in v.text or "亿" in v.text:
-                    continue
+                if "万" in v.text or "亿" in v.text or _FISCAL_STANDARD.search(sent.between(v.start - 30, v.start)):
+                    continue  # (…人均财政补助标准为每人每年740元: the fiscal subsidy, not an assistance)
                 bound = "min" if re.search(r"(?:不低于|不少于|至少)\s*$", before) else None
                 stmts.append({"mode": "fixed_amount", "pos": v.start, "end": v.end, "amount": v.value["amount"],
                               "trusted": v.trusted, "flags": list(v.flags), "bound": bound})

@@ -1054,3 +1054,23 @@ def test_an_extended_window_without_its_name(text: str, window: tuple[str, str])
 def test_a_benefit_paid_within_the_concentrated_window_is_no_extended_window() -> None:
     rules, _ = _rules("集中缴费期为2025年9月1日至12月31日。在集中缴费期内缴费的，2026年1月1日至12月31日享受待遇。", year=2026)
     assert [r.conditions.get("phase") for r in _of(rules, "enrollment_period")] == ["concentrated"]
+
+
+def test_an_increment_a_floor_worded_assistance_and_a_rate_of_the_standard() -> None:
+    # holdout28 h28_02: 市、县两级财政每人每年再增加补助10元 is an increment, not a subsidy or an assistance
+    rules, _ = _rules("省定各级财政人均补助标准为不低于每人每年730元；在此基础上，市、县两级财政每人每年再增加补助10元，"
+                      "我市2026年度居民医保人均财政补助标准为每人每年740元。", year=2026)
+    assert sorted(r.params["amount"] for r in rules) == ["730", "740"]
+    # holdout30 h30_03: 给予定额资助，资助标准每人每年不低于120元
+    rules, _ = _rules("低保对象、防止返贫监测对象给予定额资助，资助标准每人每年不低于120元。", year=2025)
+    assert [(r.params["amount"], r.params.get("bound")) for r in _of(rules, "assistance")] == [("120", "min")]
+    # holdout28 h28_01: 定比资助，资助比例不低于个人缴费最低标准的70%
+    rules, _ = _rules("对低保对象、返贫致贫人口给予定比资助，资助比例不低于个人缴费最低标准的70%。", year=2025)
+    assert [(r.params["percent"], r.params.get("bound")) for r in _of(rules, "assistance")] == [("70", "min")]
+
+
+def test_a_year_inside_a_closed_aside_is_the_asides() -> None:
+    # holdout30 h30_10: 220元（2018年度原新农合…180元），各级财政补助…490元 — 490 is the notice's year's
+    rules, _ = _rules("2019年度居民医保个人缴费标准为每人每年220元（2018年度原新农合个人缴费标准为每人每年180元），"
+                      "各级财政补助标准每人每年不低于490元。", year=2019)
+    assert [(r.policy_year, r.params["amount"]) for r in _of(rules, "fiscal_subsidy")] == [(2019, "490")]

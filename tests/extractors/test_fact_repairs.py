@@ -235,3 +235,16 @@ def test_clean_amounts_are_not_read_as_lost_or_spaced() -> None:
 def test_a_document_number_without_its_number_is_incomplete() -> None:
     fact = _one("根据《关于做好2020年度城乡居民医保工作的通知》(黔医保发〔2019〕号)")
     assert (fact.type.value, fact.value, fact.flags, fact.text) == ("DOC_NO", None, ["incomplete"], "黔医保发〔2019〕号")
+
+
+def test_a_content_farms_rewritten_digits_are_a_corrupt_date() -> None:
+    # holdout30 h30_05: 2065438+06年9月1日 (2016 rewritten as 2065438+06) is not 2006-09-01, nor a phone number
+    facts = _facts("缴费时间为2065438+06年9月1日至2016年12月31日。")
+    assert [(f.type.value, f.value, f.flags) for f in facts] == [
+        ("DATE", None, ["corrupt"]), ("DATE", {"date": "2016-12-31"}, [])]
+
+
+def test_a_range_whose_start_lost_its_day_character() -> None:
+    # holdout27 h27_10: 2021年9月1至2021年12月31日
+    fact = _one("集中征缴期为2021年9月1至2021年12月31日。")
+    assert (fact.type.value, fact.value) == ("DATE_RANGE", {"start": "2021-09-01", "end": "2021-12-31"})

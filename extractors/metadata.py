@@ -661,6 +661,8 @@ def _noise_lines(text: str, lines: _Lines, count: int) -> set[int]:
 _NOISE_REACH = 200  # chars into a line within which a furniture word marks the line
 
 
+_LIST_HEAD = re.compile(r"^\s*(?:往期推荐|往期回顾|相关推荐|推荐阅读|热门推荐|猜你喜欢|延伸阅读|相关阅读|相关文章|相关链接)\s*[:：]?\s*$")
+
 # a portal's name line above a notice (临泉县人民政府 alone, 首都之窗 北京市人民政府门户网站):
 # page chrome when the title line below it names the issuers itself
 _PORTAL_LINE = re.compile(r"^[\u4e00-\u9fff]{2,20}人民政府$|门户网站|首都之窗")
@@ -680,6 +682,10 @@ def _body_titles(text: str, lines: _Lines, skip: set[int], limit: int) -> list[_
     lines.cover(limit)
     starts, ends, texts = lines.starts, lines.ends, lines.texts
     count = bisect.bisect_left(starts, limit)  # the lines starting before the limit
+    # 往期推荐 / 相关阅读 …: the other articles listed under it are not this notice's title
+    cut = next((i for i in range(3, count) if _LIST_HEAD.match(texts[i])), None)
+    if cut is not None:
+        count = cut
     noise = _noise_lines(text, lines, count)
     # (a stripped line that is all filler starts with ? or ？)
     usable = [i for i in range(count) if texts[i] and i not in skip and i not in noise

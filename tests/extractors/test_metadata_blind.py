@@ -273,3 +273,12 @@ def test_a_date_alone_on_the_last_line_dates_an_unsigned_notice() -> None:
     d = _doc("平泉市医疗保障局2025年度城乡居民大病保险承办服务项目招标公告\n投标人应于2025年3月18日9点30分前递交投标文件。\n"
              + BODY + "\n采购人：平泉市医疗保障局　联系电话：0314-6021234\n\n2025年2月24日\n")
     assert d.published == "2025-02-24"
+
+
+def test_a_wechat_articles_recommended_list_gives_no_title() -> None:
+    # holdout29 h29_07: 往期推荐 and the other articles' titles under it at the end of a WeChat capture
+    d = _doc("2025年度城乡居民医保缴费政策问答,一次看懂!\n\n原创 宿松县医保局 宿松医保 2024-10-09 08:30 安徽\n\n问一:交多少?\n答:"
+             + BODY * 3 + "\n长按识别二维码 关注宿松医保\n\n阅读 1.2万  在看 36\n\n往期推荐\n宿松县开展医保基金监管集中宣传月活动\n"
+             "2024年度居民医保“两病”门诊用药政策解读\n")
+    assert d.title == "2025年度城乡居民医保缴费政策问答,一次看懂!"
+    assert d.policy_year == 2025

@@ -582,9 +582,12 @@ def _merge_values(local: list[Value], facts: list[Value]) -> list[Value]:
         # reviewer sees the rule (sanity flag window_reversed) instead of nothing
         bad = [f for f in over if not f.trusted and not (f.value is None and f.flags and set(f.flags) <= _REVIEW_ONLY)]
         same = [f for f in over if f.trusted and f.type == v.type and f.start == v.start and f.end == v.end]
-        if not bad and not same and any(f.trusted and f.type == v.type and f.start <= v.start and v.end <= f.end
+        if not bad and not same and any(f.trusted and (f.type == v.type or (f.type, v.type) == ("DATE_RANGE", "DATE"))
+                                        and f.start <= v.start and v.end <= f.end and (f.start, f.end) != (v.start, v.end)
                                         for f in over):
-            continue  # 0\n元 inside the fact reader's repaired 4 0 0\n元: the fact is the value (added below)
+            # 0\n元 inside the fact reader's repaired 4 0 0\n元, the end date of a range whose start
+            # lost its 日 (2021年9月1至2021年12月31日): the fact is the value (added below)
+            continue
         if bad:
             v.value = None
             v.flags = sorted(set(v.flags) | {fl for f in bad for fl in f.flags} | ({"corrupt"} if not any(f.flags for f in bad) else set()))

@@ -1074,3 +1074,9 @@ def test_a_year_inside_a_closed_aside_is_the_asides() -> None:
     rules, _ = _rules("2019年度居民医保个人缴费标准为每人每年220元（2018年度原新农合个人缴费标准为每人每年180元），"
                       "各级财政补助标准每人每年不低于490元。", year=2019)
     assert [(r.policy_year, r.params["amount"]) for r in _of(rules, "fiscal_subsidy")] == [(2019, "490")]
+
+
+def test_a_range_fact_wins_over_the_local_reading_of_its_end() -> None:
+    # holdout27 h27_10: 集中缴费期为2021年9月1至2021年12月31日 (the start lost its 日)
+    rules, _ = _rules("(一)集中缴费期为2021年9月1至2021年12月31日。", year=2022)
+    assert [(r.params["start"], r.params["end"]) for r in _of(rules, "enrollment_period")] == [("2021-09-01", "2021-12-31")]

@@ -596,7 +596,8 @@ _EXCEPT_BRACKET = re.compile(r"[(（]\s*([^()（）]{2,60}?)\s*等?\s*除外\s*[
 _CONDITION_TAIL = re.compile(r"(?<=[\u4e00-\u9fff]{2})在[^,，、]{0,24}?(?:内|前|后)[^,，、]{0,10}的.*$")
 _SETS_A_WAIT = re.compile(r"(?:设置|设立|实行)?\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:个月|日|天)\s*(?:的)?\s*(?:待遇)?等待期"
                          r"|等待期\s*(?:为)?\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:个月|日|天)")
-_EXAMPLE = re.compile(r"例子|例如|举例|比如|假设|假如|譬如")
+# a worked example: 例如… / 3+2=5个月 (its sum is no rule)
+_EXAMPLE = re.compile(r"例子|例如|举例|比如|假设|假如|譬如|\d\s*[+＋]\s*\d+\s*[=＝]\s*\d")
 _VARIABLE = re.compile(
     r"每(?:多|增加|满)?\s*(?P<pre>(?:连续)?(?:中断缴费|中断参保|中断|断保|断缴)|未参保|欠缴|未连续参保|断)?\s*(?P<y>\d+|[一二两三])\s*年\s*"
     r"(?P<post>断保|中断|断缴)?[^。；]{0,30}?"
@@ -1020,7 +1021,7 @@ def _listed_groups(ctx: _Ctx, sent: Sentence) -> list[str]:
 
 # --------------------------------------------------------------------------- newborn, benefit start, coverage
 
-_WINDOW = re.compile(r"(?P<n>\d+|[一二三四五六七八九十百]+)\s*(?P<u>个月|天|日|周)\s*(?:内|以内)")
+_WINDOW = re.compile(r"(?P<n>\d+|[一二三四五六七八九十百]+)\s*(?P<u>个月|天|日|周)\s*(?:内|以内|之内)")
 
 
 def _newborn_rules(ctx: _Ctx) -> list[_Cand]:
@@ -1544,7 +1545,7 @@ def _continue_contributions(sentences: list[Sentence]) -> None:
         _lend_triggers(sent, nxt, [Trigger("CONTRIB", 0, 0, "", {})])
 
 
-_BARE_PER_HEAD = re.compile(r"^\s*每人(?:每年)?\s*(?:是|为)?\s*\d+(?:\.\d+)?\s*元")
+_BARE_PER_HEAD = re.compile(r"^\s*(?:今年|今年度|本年度)?\s*每人(?:每年)?\s*(?:是|为|要交|交)?\s*\d+(?:\.\d+)?\s*元")
 _PAYING_NOW = re.compile(r"(?:开始|启动)\s*(?:缴费|交费|收缴|征缴)\s*(?:了|啦)?\s*[!！。]?$")
 
 

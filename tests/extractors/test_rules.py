@@ -1080,3 +1080,13 @@ def test_a_range_fact_wins_over_the_local_reading_of_its_end() -> None:
     # holdout27 h27_10: 集中缴费期为2021年9月1至2021年12月31日 (the start lost its 日)
     rules, _ = _rules("(一)集中缴费期为2021年9月1至2021年12月31日。", year=2022)
     assert [(r.params["start"], r.params["end"]) for r in _of(rules, "enrollment_period")] == [("2021-09-01", "2021-12-31")]
+
+
+def test_a_village_notices_plain_words() -> None:
+    # holdout30 h30_09: 今年每人400元 after …开始缴费了！, 出生90天之内; holdout30 h30_02: a 3+2=5个月 sum is an example
+    rules, _ = _rules("2025年度城乡居民医疗保险开始缴费了！今年每人400元，比去年多20元。"
+                      "家里新生娃娃，出生90天之内来村里登记缴费，从出生那天起就能报销。"
+                      "温馨提示：断保2年再参保的，等待期为3+2=5个月，一定要按时缴费哦！", year=2025)
+    assert [r.params["amount"] for r in _of(rules, "personal_contribution")] == ["400"]
+    assert [r.params.get("window_amount") for r in _of(rules, "newborn_enrollment")] == [90]
+    assert _of(rules, "waiting_period") == []

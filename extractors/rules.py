@@ -826,13 +826,22 @@ def _applies_phrase(lead: str) -> list[str]:
     while len(parts) > 1 and re.match(r"^\s*或", phrase):  # A,或B的人员: both alternatives
         parts.pop()
         phrase = parts[-1] + phrase
-    phrase = re.split(r"[:：]", phrase)[-1]  # ★特别提醒:集中缴费期结束后再参保的 → after the heading
-    phrase = re.sub(r"(?:缴费后|参保后)$", "", phrase.strip())
-    phrase = re.sub(r"^(?:以及|及|和|或者|或)", "", ENUMERATOR.sub("", phrase))  # 2.… / 二、… / 以及…
-    # keep only what names people or a situation (…的人员, 未连续参保, 在…期外参保缴费的),
-    # not a scheme name left over from the sentence (将居民医保待遇等待期…)
-    return [p for p in phrase_to_alternatives(phrase)
-            if re.search(r"的|人|参保|缴费|户|生|对象|者", p) and not re.search(r"(?:医保|保险)$", p)]
+    # 未在集中缴费期内参保的,以及断保后再参保的,设置…: each part a conjunction joins on is one more
+    phrases = [phrase]
+    while len(parts) > 1 and re.match(r"^\s*(?:以及|及|和|与)", phrases[0]) and parts[-2].rstrip().endswith("的"):
+        parts.pop()
+        phrases.insert(0, parts[-1])
+    out: list[str] = []
+    for phrase in phrases:
+        phrase = re.split(r"[:：]", phrase)[-1]  # ★特别提醒:集中缴费期结束后再参保的 → after the heading
+        phrase = re.sub(r"(?:缴费后|参保后)$", "", phrase.strip())
+        phrase = re.sub(r"^(?:以及|及|和|与|或者|或)", "", ENUMERATOR.sub("", phrase))  # 2.… / 二、… / 以及…
+        phrase = re.sub(r"(?<=的)\s*自[^,，]*$|(?<=[员民户])\s*自[^,，]*$", "", phrase)  # …续保的自缴费之日起
+        # keep only what names people or a situation (…的人员, 未连续参保, 在…期外参保缴费的),
+        # not a scheme name left over from the sentence (将居民医保待遇等待期…)
+        out += [p for p in phrase_to_alternatives(phrase)
+                if re.search(r"的|人|参保|缴费|户|生|对象|者", p) and not re.search(r"(?:医保|保险)$", p)]
+    return out
 
 
 # --------------------------------------------------------------------------- assistance

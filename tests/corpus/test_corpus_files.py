@@ -267,6 +267,7 @@ BUILT_SETS = {
     "holdout3": ("h3", lambda formats: {"pdf", "docx", "html-gov"} <= set(formats)),
     "holdout8": ("h8", lambda formats: formats.count("pdf") == 6 and formats.count("docx") == 4),
     "holdout24": ("h24", lambda formats: [formats.count(f) for f in ("pdf", "docx", "html-gov", "html-repost")] == [3, 3, 3, 1]),
+    "holdout34": ("h34", lambda formats: [formats.count(f) for f in ("pdf", "docx", "html-gov", "html-repost")] == [3, 3, 3, 1]),
 }
 
 

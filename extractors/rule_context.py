@@ -88,7 +88,10 @@ def _year_for(ctx: _Ctx, sent: Sentence, pos: int) -> tuple[int | None, str]:
         # is that amount's, not the next value's
         money = [v.start for v in sent.values if v.type == "MONEY" and v.end <= pos]
         if money:
-            mentions = [(s, e, y) for s, e, y in mentions if not any(e <= m <= e + 8 for m in money)]
+            # … but not within one list of that year's values (2025年度的标准为成年居民690元、未成年人450元 /
+            # (2025年度一档为400元、二档为700元)): no clause break between that amount and this value
+            mentions = [(s, e, y) for s, e, y in mentions
+                        if not any(e <= m <= e + 8 and _CLAUSE_BREAK.search(sent.between(m, pos)) for m in money)]
     # a year right before the value (2022年为350元) is its year even if a few years back;
     # farther away, only the notice's year ±1 is taken (other years are history or citations)
     before = [(s, y) for s, e, y in mentions
@@ -116,6 +119,9 @@ def _year_for(ctx: _Ctx, sent: Sentence, pos: int) -> tuple[int | None, str]:
             return py - 1, "clause"
         return py, "inferred" if ctx.py_inferred else "document"
     return None, "none"
+
+
+_CLAUSE_BREAK = re.compile(r"[,，;；。)）]")
 
 
 def _in_closed_aside(sent: Sentence, at: int, pos: int) -> bool:

@@ -1348,9 +1348,9 @@ def _population(phrases: list[str]) -> str:
         for piece in reversed(re.split(r"\d{4}\s*年度?|个人|每人|缴费|标准|统一|按照|[按为,，:：;；]", phrase)):
             if phrase_to_tiers(piece):
                 return piece.strip()
-        grade = _GRADE_WORD.search(phrase)  # 一档个人缴费标准为400元,二档…为775元
-        if grade:
-            return grade.group()
+        grades = _GRADE_WORD.findall(phrase)  # 一档个人缴费标准为400元,二档…为775元 / 一档为420元、二档为720元
+        if grades:
+            return grades[-1]
     return "all"
 
 

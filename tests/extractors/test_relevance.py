@@ -46,3 +46,9 @@ def test_a_chronic_disease_notice_that_names_the_scheme_is_not_relevant() -> Non
     # the same title over a text about contributions stays relevant
     assert text_is_relevant(text + "城乡居民医保个人缴费标准为每人每年400元。",
                             "洛川县医疗保障局关于开展2025年度门诊慢特病待遇资格认定工作的通知") is True
+
+
+def test_a_resident_pension_notice_is_not_relevant() -> None:
+    # holdout33 h33_09: 城乡居民基本养老保险 (another scheme) that mentions medical insurance in passing
+    assert text_is_relevant("城乡居民基本养老保险缴费档次为200元至3000元。同时做好居民医疗保险参保宣传。",
+                            "瑞昌市人力资源和社会保障局关于做好2024年度城乡居民基本养老保险费征缴工作的通知") is False

@@ -1100,3 +1100,13 @@ def test_who_a_waiting_period_applies_to(text: str, applies: list[str]) -> None:
     # holdout24 h24_02/h24_05/h24_07: A的,以及B的; holdout20 h20_02: …人员自缴费之日起 (the start is not who)
     waits = _of(_rules(text, year=2025)[0], "waiting_period")
     assert [r.conditions.get("applies_to") for r in waits] == [applies]
+
+
+def test_a_years_list_of_values_keeps_its_year_and_each_its_grade() -> None:
+    # holdout33 h33_04: （2025年度一档为400元、二档为700元）; holdout34 h34_05: a tier list after its year
+    rules, _ = _rules("2026年度个人缴费标准一档为420元、二档为720元（2025年度一档为400元、二档为700元）。", year=2026)
+    assert [(r.policy_year, r.params["amount"], r.conditions["population"]) for r in _of(rules, "personal_contribution")] == [
+        (2026, "420", "一档"), (2026, "720", "二档"), (2025, "400", "一档"), (2025, "700", "二档")]
+    # a year an amount took in an aside still does not carry past the aside's end
+    rules, _ = _rules("(2023年度为350元),各级财政补助每人每年不低于670元。", year=2024)
+    assert [(r.policy_year, r.params["amount"]) for r in _of(rules, "fiscal_subsidy")] == [(2024, "670")]

@@ -121,7 +121,7 @@ def _year_for(ctx: _Ctx, sent: Sentence, pos: int) -> tuple[int | None, str]:
     return None, "none"
 
 
-_CLAUSE_BREAK = re.compile(r"[,，;；。)）]")
+_CLAUSE_BREAK = re.compile(r"[,，;；。)）]|提高|调整|增加|上调|提升|增至|降低|降至")  # (…700元提高到730元: a new value)
 
 
 def _in_closed_aside(sent: Sentence, at: int, pos: int) -> bool:

@@ -673,8 +673,9 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
                     continue
                 if variable and variable.start() <= sent.rel(v.start) < variable.end():
                     continue
-                if re.search(r"(?:不超过|不得超过|最长|最多)\s*(?:要)?\s*(?:等待?)?\s*$", sent.between(v.start - 6, v.start)):
-                    continue  # a cap (合计不超过6个月 / 最长要等6个月), read by _MAX
+                if re.search(r"(?:不超过|不得超过|最长|最多)\s*(?:要)?\s*(?:等待?)?\s*$", sent.between(v.start - 6, v.start)) \
+                        and not re.match(r"^\s*的\s*(?:固定)?\s*(?:待遇)?\s*等待期", sent.between(v.end, v.end + 10)):
+                    continue  # a cap (合计不超过6个月 / 最长要等6个月), read by _MAX; not 设置不超过3个月的固定待遇等待期
                 if _is_old_value(sent, v) or _in_replaced_quote(sent, v):
                     continue  # 由现行的3个月调整为6个月 / 将“…设置6个月待遇等待期”调整为:…
                 near = (t.end <= v.start and v.start - t.end <= 12) or (v.end <= t.start and t.start - v.end <= 10)
@@ -816,8 +817,8 @@ def _max_params(mx: re.Match[str]) -> dict[str, Any]:
 def _applies_phrase(lead: str) -> list[str]:
     lead = _QA_LEAD.sub("", lead.replace("\n", ""))  # a Q&A notice's 答: (and a hard-wrapped line's break)
     lead = re.sub(r"^[^,，]*?(?:起|开始)\s*[,，]", "", lead)  # 自2025年起,
-    lead = re.sub(r"(?:设置|设立|实行|执行|参保后|固定|有|的)+\s*$", "", lead.strip(" ,，"))
-    lead = re.sub(r"(?:设置|设立|实行|执行|参保后|固定|有)+\s*$", "", lead.strip(" ,，"))
+    lead = re.sub(r"(?:设置|设立|实行|执行|参保后|固定|有|的|不超过)+\s*$", "", lead.strip(" ,，"))
+    lead = re.sub(r"(?:设置|设立|实行|执行|参保后|固定|有|不超过)+\s*$", "", lead.strip(" ,，"))
     # the last comma part that names who, not when (自缴费之日起 / 按…标准缴费 are not people)
     parts = [p for p in re.split(r"[,，]", lead) if p.strip() and not re.match(r"^\s*(?:自|从|按|答)", p)]
     if not parts:
@@ -848,7 +849,7 @@ def _applies_phrase(lead: str) -> list[str]:
 
 # 个人再缴纳270元 / 个人缴费230元 / 自己只交300元: the amount right after says what the person still pays
 _QA_LEAD = re.compile(r"^\s*[答问]\s*[:：]\s*")  # 答: / 问: opening a Q&A notice's clause
-_NET_RIGHT_BEFORE = re.compile(r"(?:个人|自己)\s*(?:再|仅|只|只需|需|还需)?\s*(?:缴纳|缴费|缴|交)\s*(?:为)?\s*$")
+_NET_RIGHT_BEFORE = re.compile(r"(?:个人|自己)\s*(?:再|仅|只|只需|只要|只需要|需|还需)?\s*(?:缴纳|缴费|缴|交)\s*(?:为)?\s*$")
 # 资助比例不低于个人缴费最低标准的70%: the rate of the standard an assistance pays
 _RATE_OF_STANDARD = re.compile(r"(?:资助|补助)比例\s*(?:为|是)?\s*(?:不低于|不少于)?\s*(?:个人缴费(?:最低)?(?:标准)?的)?\s*$")
 _ASSIST_GATE = re.compile(r"全额|定额|全部|全包|[%％]|百分之|元|个人缴费部分")
@@ -957,6 +958,9 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
             if re.search(r"上述|前述|以上(?:困难|人员|对象|群体)", phrase):
                 groups = _listed_groups(ctx, sent) or groups  # 上述困难人员…: the groups listed just before
             same = next((r for r in rules if r["mode"] == st["mode"] and r.get("percent") == st.get("percent")), None)
+            if same is not None and st["mode"] == "fixed" and "amount" in same \
+                    and _assist_groups(sent.between(same["end"], st["pos"])):
+                same = None  # 一类低保对象定额资助…300元,二类低保对象定额资助…200元: another group's own amount follows
             if same is not None:
                 same["groups"] += [g for g in groups if g not in same["groups"]]
                 same["end"] = max(same["end"], st["end"])
@@ -1345,7 +1349,7 @@ def _population(phrases: list[str]) -> str:
     """The population words of the first phrase naming a tier (2022年度成年居民个人缴费标准为 → 成年居民)."""
     for phrase in phrases:
         phrase = re.sub(r"[(（][^()（）]*[)）]", "", phrase)
-        for piece in reversed(re.split(r"\d{4}\s*年度?|个人|每人|缴费|标准|统一|按照|[按为,，:：;；]", phrase)):
+        for piece in reversed(re.split(r"\d{4}\s*年度?|个人|每人|缴费|缴纳|标准|统一|按照|[按为,，:：;；]", phrase)):
             if phrase_to_tiers(piece):
                 return piece.strip()
         grades = _GRADE_WORD.findall(phrase)  # 一档个人缴费标准为400元,二档…为775元 / 一档为420元、二档为720元
@@ -1521,8 +1525,15 @@ def _answer_questions(sentences: list[Sentence]) -> None:
     """一、交多少钱? / 2023年度每人380元。: a question heading's trigger also heads its answer
     (a zero-width copy at the answer's start, so distances read as if the answer said it)."""
     for sent, nxt in zip(sentences, sentences[1:]):
-        if not sent.triggers or nxt.triggers or sent._loader is None:
+        if not sent.triggers or sent._loader is None:
             continue
+        if nxt.triggers:
+            # an answer that names a rule itself reads on its own, unless it opens with the value
+            # the heading asks for (📌 什么时候交？ / 2024年9月1日—12月31日,…要等3个月…)
+            digit = re.search(r"\d", nxt.text)
+            if {t.label for t in nxt.triggers} & {t.label for t in sent.triggers} or nxt._subclauses \
+                    or digit is None or nxt.start + digit.start() > nxt.triggers[0].start:
+                continue
         # the normaliser reads a lone ASCII ? after a character as a lost one: a short heading
         # ending in a question word is a question too
         question = sent.text.endswith(("?", "？")) or len(sent.text) <= 16 and _QUESTION.search(sent.text)
@@ -1585,10 +1596,14 @@ def _continue_respectively(sentences: list[Sentence]) -> None:
 
 def _lend_triggers(sent: Sentence, nxt: Sentence, triggers: list[Trigger]) -> None:
     """Zero-width copies of `triggers` at the start of the next sentence (distances then read as
-    if that sentence named them), which then reads its values the way `sent` does."""
-    nxt.triggers = [Trigger(t.label, nxt.start, nxt.start, "", t.attrs) for t in triggers]
-    if nxt.triggers:
-        nxt._loader = sent._loader
+    if that sentence named them), which then reads its values the way `sent` does; the next
+    sentence's own triggers of other kinds stay (2024年9月1日—12月31日,过了这个时间再交的,要等3个月…)."""
+    lent = [Trigger(t.label, nxt.start, nxt.start, "", t.attrs) for t in triggers]
+    if lent:
+        nxt.triggers = lent + nxt.triggers
+        nxt._by_label = None
+        if nxt._loader is None:
+            nxt._loader = sent._loader
 
 
 def _rows_as_sentences(sentences: list[Sentence], rows: list[tuple[int, int]], text: str) -> list[Sentence]:

@@ -1110,3 +1110,31 @@ def test_a_years_list_of_values_keeps_its_year_and_each_its_grade() -> None:
     # a year an amount took in an aside still does not carry past the aside's end
     rules, _ = _rules("(2023年度为350元),各级财政补助每人每年不低于670元。", year=2024)
     assert [(r.policy_year, r.params["amount"]) for r in _of(rules, "fiscal_subsidy")] == [(2024, "670")]
+
+
+def test_round_three_wordings() -> None:
+    # holdout32 h32_08: 设置不超过3个月的固定待遇等待期 is the fixed part, not a cap
+    rules, _ = _rules("集中缴费期结束后参保的，设置不超过3个月的固定待遇等待期。未连续参保的，每断保1年，增加1个月变动等待期，"
+                      "固定等待期和变动等待期合计不超过6个月。", year=2027)
+    assert [(r.params["amount"], r.params.get("max_amount")) for r in _of(rules, "waiting_period")] == [(3, 6)]
+    # holdout33 h33_07: two tiers each with its own fixed assistance
+    rules, _ = _rules("一类低保对象定额资助每人每年300元,二类低保对象定额资助每人每年200元。", year=2026)
+    assert [(r.params["amount"], r.conditions["groups"]) for r in _of(rules, "assistance")] == [
+        ("300", ["一类低保对象"]), ("200", ["二类低保对象"])]
+    # holdout31 h31_08: 征缴时间 names the window; holdout32 h32_07: 自己只要交 is the net amount
+    rules, _ = _rules("征缴时间：2026年9月1日起至2026年12月31日止。低保户：政府补助200元，自己只要交200元。", year=2027)
+    assert [(r.params["start"], r.params["end"]) for r in _of(rules, "enrollment_period")] == [("2026-09-01", "2026-12-31")]
+    assert [r.params.get("net_personal_amount") for r in _of(rules, "assistance")] == ["200"]
+    # holdout34 h34_04: 每人每年缴纳580元 — the population is the tier, not 成年居民缴纳
+    rules, _ = _rules("成年居民每人每年缴纳580元,未成年人每人每年缴纳400元。", year=2025)
+    assert [r.conditions["population"] for r in _of(rules, "personal_contribution")] == ["成年居民", "未成年人"]
+
+
+def test_a_question_headings_answer_that_opens_with_the_value() -> None:
+    # holdout32 h32_07: 📌 什么时候交？ / 2024年9月1日—2024年12月31日，过了这个时间再交的，要等3个月…
+    rules, _ = _rules("📌 什么时候交？\n2024年9月1日—2024年12月31日，过了这个时间再交的，要等3个月才能报销，千万别拖！", year=2025)
+    assert [(r.params["start"], r.params["end"]) for r in _of(rules, "enrollment_period")] == [("2024-09-01", "2024-12-31")]
+    assert [r.params["amount"] for r in _of(rules, "waiting_period")] == [3]
+    # an answer naming its own rule first reads on its own (holdout23 h23_04)
+    rules, _ = _rules("问：什么时候缴费？缴费后什么时候能报销？答：集中缴费期为2025年9月1日至2025年12月31日。", year=2026)
+    assert _of(rules, "benefit_period") == []

@@ -1527,6 +1527,10 @@ def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fac
     closing = _closing_orgs(text) if signature is None else []
     if signature is not None:
         issuers = signature.orgs
+        if title is not None and len(title.issuers) > len(issuers) \
+                and all(any(_nows(o) == _nows(t) for t in title.issuers) for o in issuers):
+            # a joint notice's title names every issuer; its signature only the lead office
+            issuers = list(title.issuers)
     elif closing:
         issuers = closing
     elif note is not None:

@@ -162,6 +162,10 @@ def test_only_a_bracketed_org_line_is_a_closing_attribution(end: str) -> None:
 
 def test_a_dated_signature_wins_over_a_closing_attribution() -> None:
     d = _doc(f"{TITLE}\n各乡镇人民政府：\n{BODY}\n临泉县医疗保障局\n2024年9月10日\n（临泉县人民政府办公室）\n")
+    # (the title names the joint issuers; the signature only the lead office: the title's three)
+    assert d.issuers == ["临泉县医疗保障局", "临泉县财政局", "国家税务总局临泉县税务局"]
+    d = _doc(f"关于做好2025年度城乡居民基本医疗保险集中参保缴费工作的通知\n各乡镇人民政府：\n{BODY}\n临泉县医疗保障局\n"
+             "2024年9月10日\n（临泉县人民政府办公室）\n")
     assert d.issuers == ["临泉县医疗保障局"]
 
 
@@ -282,3 +286,10 @@ def test_a_wechat_articles_recommended_list_gives_no_title() -> None:
              "2024年度居民医保“两病”门诊用药政策解读\n")
     assert d.title == "2025年度城乡居民医保缴费政策问答,一次看懂!"
     assert d.policy_year == 2025
+
+
+def test_a_joint_notices_issuers_are_its_titles_when_the_signature_names_one() -> None:
+    # holdout33 h33_06/h33_07: five issuers in the title, the lead office alone over the date
+    d = _doc("桦甸市医疗保障局 桦甸市财政局 国家税务总局桦甸市税务局关于做好2023年度城乡居民基本医疗保险参保缴费工作的通知\n"
+             "各乡镇人民政府:\n" + BODY + "\n桦甸市医疗保障局\n2022年9月6日\n")
+    assert d.issuers == ["桦甸市医疗保障局", "桦甸市财政局", "国家税务总局桦甸市税务局"]

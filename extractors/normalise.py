@@ -181,7 +181,7 @@ _FILLER_RE = re.compile(r"[?\ufffd][?\ufffd]*")  # = [?\ufffd]+; a leading class
 _SPACE_RUN_RE = re.compile(r"[ \t]*\r?\n[ \t]*|[ \t]+")
 _NUM_BEFORE_SPACE = set("0123456789年月〔[【［(（第〕]】］)）")  # then a digit after the space
 _AFTER_DIGIT_SPACE = set("年月日号號元%〕]】］)）万亿个個")  # after "<digit><space>"
-_WRAP_BEFORE = set("年月〔[【［〕]】］")  # a line break is only dropped inside a date or doc number
+_WRAP_BEFORE = set("年月〔[【［〕]】］至到")  # a line break is only dropped inside a date, a range (…1月1日至\n2026年…) or doc number
 _WRAP_AFTER = set("年月日号〕]】］")
 
 

@@ -143,3 +143,11 @@ def test_t2s_fallback_keeps_length(monkeypatch: pytest.MonkeyPatch) -> None:
     n = normalise.text_to_normalised("自治區醫療保障")
     assert n.text == "自治区醫療保障"
     assert len(n.text) == len(n.original)
+
+
+def test_a_range_wrapped_after_its_separator_is_joined() -> None:
+    # holdout34 h34_02 (a PDF line wrap): 在集中缴费期内缴费的,2026年1月1日至\n2026年12月31日享受居民医保待遇
+    n = text_to_normalised("在集中缴费期内缴费的,2026年1月1日至\n2026年12月31日享受居民医保待遇。")
+    assert "2026年1月1日至2026年12月31日" in n.text
+    # a line ending in 至 before a heading or a word stays as it is
+    assert "至\n二、" in text_to_normalised("自即日起至\n二、工作要求").text

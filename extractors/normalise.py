@@ -267,12 +267,15 @@ _WRAP_END = frozenset("。；;！!？?：:")
 _WRAP_NEXT = re.compile(r"^[\u4e00-\u9fff0-9（(“]")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|\d{1,2}\s*[.、．](?!\d)|[(（][一二三四五六七八九十\d]{1,3}[)）]|第[一二三四五六七八九十]+[章条])")
 _PAGE_MARK = re.compile(r"^(?:[—\-－]\s*\d+\s*[—\-－]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
+_RUN_ON_BREAK = re.compile(r"[^。；;！!？?：:\s]\n[\u4e00-\u9fff0-9]")  # a line ending mid-sentence
 _TITLE_END = re.compile(r"(?:通知|通告|公告|方案|办法|意见|决定|细则|规定|的函|解读)$")  # a title's last line
 _DATE_LINE = re.compile(r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 
 
 def _width(line: str) -> int:
-    return sum(2 if "\u2e80" <= c <= "\uffef" else 1 for c in line)  # CJK and full-width forms count double
+    """Display columns: CJK and full-width forms count double (two GB18030 bytes, one for ASCII;
+    the encoder does the counting in C)."""
+    return len(line.encode("gb18030", "replace"))
 
 
 def _unwrap_step(text: str, starts: list[int], ends: list[int]) -> _State:
@@ -282,9 +285,10 @@ def _unwrap_step(text: str, starts: list[int], ends: list[int]) -> _State:
     the running header) with them. A line ending a sentence or heading, an indented next line (a
     new paragraph), an enumerated heading, a title's last line and a date alone (a signature's)
     are never joined. Ordinary text, whose paragraphs are lines of their own, is left alone."""
+    # (cheap gates first: the longest line, then ten breaks inside a sentence at least)
     raws = text.split("\n")
     longest = max(map(len, raws))
-    if longest > 100 or longest < 20 or len(raws) < 8:
+    if longest > 100 or longest < 20 or len(raws) < 8 or len(_RUN_ON_BREAK.findall(text)) < 10:
         return text, starts, ends
     lines = []  # (start, end, raw)
     pos = 0

@@ -1478,6 +1478,7 @@ def facts_to_rules(document: NoticeDocument, norm: Normalised, doc: Any, facts: 
     other_rows = [(s, e) for blk in table_lines if not _table_is_read(blk) for s, e, _ in blk[1:]]
     if other_rows:
         kept = _rows_as_sentences(kept, other_rows, text)
+        _benefit_columns(kept, [blk for blk in table_lines if not _table_is_read(blk)])
     cells = [c for blk in read for c in _year_cells(blk, sentences)]
     if cells:
         kept = sorted(kept + cells, key=lambda x: x.start)
@@ -1636,6 +1637,33 @@ def _rows_as_sentences(sentences: list[Sentence], rows: list[tuple[int, int]], t
             out.append(sent)
     flush()
     return out
+
+
+_BENEFIT_HEAD = re.compile(r"待遇享受|享受待遇|待遇起始|享受时间|待遇时间")
+
+
+def _benefit_columns(sentences: list[Sentence], blocks: list[Any]) -> None:
+    """阶段 | 缴费时间 | 待遇享受时间 / 集中缴费期 | 2023年9月1日至12月31日 | 2024年1月1日至12月31日: a cell under a
+    benefit-time header is a benefit window (a zero-width benefit trigger at the cell's start, so the
+    row's own 集中缴费期 does not take it)."""
+    starts = [x.start for x in sentences]
+    loader = next((x._loader for x in sentences if x._loader is not None), None)
+    for blk in blocks:
+        head = blk[0][2]
+        cols = [j for j, (_, _, h) in enumerate(head) if _BENEFIT_HEAD.search(h)]
+        for j in cols:
+            for _, _, cells in blk[1:]:
+                if len(cells) != len(head):
+                    continue
+                cs = cells[j][0]
+                i = bisect.bisect_right(starts, cs) - 1
+                if i < 0 or not (sentences[i].start <= cs < sentences[i].end):
+                    continue
+                sent = sentences[i]
+                sent.triggers = sorted(sent.triggers + [Trigger("BENEFIT", cs, cs, "", {})], key=lambda t: t.start)
+                sent._by_label = None
+                if sent._loader is None and not sent._subclauses:
+                    sent._loader = loader
 
 
 def _year_cells(block: list[Any], sentences: list[Sentence]) -> list[Sentence]:

@@ -1138,3 +1138,11 @@ def test_a_question_headings_answer_that_opens_with_the_value() -> None:
     # an answer naming its own rule first reads on its own (holdout23 h23_04)
     rules, _ = _rules("问：什么时候缴费？缴费后什么时候能报销？答：集中缴费期为2025年9月1日至2025年12月31日。", year=2026)
     assert _of(rules, "benefit_period") == []
+
+
+def test_a_schedule_tables_benefit_time_column_is_a_benefit_window() -> None:
+    # holdout34 h34_03: 阶段 | 缴费时间 | 待遇享受时间
+    rules, _ = _rules("缴费时间如下表：\n阶段 | 缴费时间 | 待遇享受时间\n"
+                      "集中缴费期 | 2023年9月1日至2023年12月31日 | 2024年1月1日至2024年12月31日\n", year=2024)
+    assert [(r.kind.value, r.params["start"]) for r in rules] == [
+        ("enrollment_period", "2023-09-01"), ("benefit_period", "2024-01-01")]

@@ -75,14 +75,12 @@ def normalised_to_facts(norm: Normalised) -> tuple[list[Fact], Doc]:
     for span in doc.spans["facts"]:
         start, end = norm.to_original(span.start_char, span.end_char)
         ext = span._  # one Underscore per span: each ``span._`` builds a new one
-        fact = Fact(
-            type=span.label_,
-            text=norm.original[start:end],
-            start=start,
-            end=end,
-            value=ext.fact_value,
-            flags=list(ext.fact_flags or []),
-        )
+        text = norm.original[start:end]
+        value, flags = ext.fact_value, list(ext.fact_flags or [])
+        if ext.fact_pattern == "money_spaced" and ("?" in text or "\ufffd" in text or "？" in text):
+            # 4?0元: the space between the digits was a lost digit (the ? filler), not spacing
+            value, flags = None, ["incomplete"]
+        fact = Fact(type=span.label_, text=text, start=start, end=end, value=value, flags=flags)
         ext.fact = fact
         facts.append(fact)
     return facts, doc

@@ -280,7 +280,7 @@ def _width(line: str) -> int:
 
 def _unwrap_step(text: str, starts: list[int], ends: list[int]) -> _State:
     """Step 8: a hard-wrapped dump (a PDF copied as text: no line longer than 100 chars, ten or
-    more lines, four in ten, about as wide as the page and ending mid-sentence) has its wrap
+    more lines, three in ten, about as wide as the page and ending mid-sentence) has its wrap
     breaks removed, and a page break between two halves of a sentence (blank lines, ``— 1 —``,
     the running header) with them. A line ending a sentence or heading, an indented next line (a
     new paragraph), an enumerated heading, a title's last line and a date alone (a signature's)
@@ -304,10 +304,11 @@ def _unwrap_step(text: str, starts: list[int], ends: list[int]) -> _State:
     widest = measured[int(0.8 * (len(measured) - 1))]
     if widest < 40:  # a page of short lines (a menu, a poster) is not a page of wrapped prose
         return text, starts, ends
-    # ten or more full lines ending mid-sentence, four in ten of the lines: a poster's or a menu's
-    # lines end where their items end (measured on the corpus: dumps 0.41 and 0.52, posters ≤ 0.38)
+    # ten or more full lines ending mid-sentence, three in ten of the lines: a poster's or a menu's
+    # lines end where their items end (measured on the corpus: dumps 0.39-0.52; posters up to 0.38
+    # but never ten such lines)
     run_on = sum(1 for (_, _, raw), w in zip(lines, widths) if w >= 0.85 * widest and raw.strip()[-1:] not in _WRAP_END)
-    if run_on < 10 or run_on < 0.4 * len(measured):
+    if run_on < 10 or run_on < 0.3 * len(measured):
         return text, starts, ends
     seen: set[str] = set()
     edits: list[tuple[int, int, str]] = []

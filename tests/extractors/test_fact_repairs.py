@@ -248,3 +248,9 @@ def test_a_range_whose_start_lost_its_day_character() -> None:
     # holdout27 h27_10: 2021年9月1至2021年12月31日
     fact = _one("集中征缴期为2021年9月1至2021年12月31日。")
     assert (fact.type.value, fact.value) == ("DATE_RANGE", {"start": "2021-09-01", "end": "2021-12-31"})
+
+
+def test_a_digit_lost_between_digits_is_not_spacing() -> None:
+    # holdout36 h36_10: 4?0元 (a lost digit shown as ?) is not 40, while 4 0 0元 (spacing) is 400
+    facts = _facts("个人缴费4?0元，标准为每人每年400元。")
+    assert [(f.value, f.flags) for f in facts] == [(None, ["incomplete"]), ({"amount": "400", "currency": "CNY"}, [])]

@@ -108,7 +108,7 @@ def _cell_blocks(text: str) -> list[list[_Row]]:
             if len(cells) >= 2:
                 current.append((start, end, cells))
                 continue
-        elif "  " in line and _SPACED.search(line.strip()):
+        elif ("  " in line or "\t" in line) and _SPACED.search(line.strip()):
             # 资助对象　　　　资助标准　　　　个人实际缴费: a plain-text table whose columns are
             # aligned with (full-width) spaces; the normaliser made them runs of spaces
             cells = [(start + m.start(), start + m.end(), m.group()) for m in _SPACED_CELL.finditer(line)]
@@ -131,8 +131,8 @@ def _cell_blocks(text: str) -> list[list[_Row]]:
     return blocks
 
 
-_SPACED = re.compile(r"\S {2,}\S")
-_SPACED_CELL = re.compile(r"\S+(?: \S+)*")  # a cell: words with single spaces inside
+_SPACED = re.compile(r"\S(?: {2,}|\t+)\S")
+_SPACED_CELL = re.compile(r"[^\s]+(?: [^\s]+)*")  # a cell: words with single spaces inside (tabs and runs split cells)
 
 _COLUMNS = (
     ("net", re.compile(r"实际缴费|实际缴纳|个人实际|个人实缴|个人负担|个人承担")),
@@ -189,6 +189,7 @@ def _table_rules(ctx: _Ctx, blocks: list[list[_Row]]) -> list[_Cand]:
                 continue  # a row that lost or gained a cell cannot be read by its header
             first = cells[0][2]
             by_col = {cols[j]: cells[j] for j in cols if j < len(cells)}
+            row_year = _YEAR_HEAD.match(first)  # 年度 | 个人缴费 | 财政补助 / 2023年度 | 380 | 640: a row per year
             # the row's own words (未成年人、在校大学生), so the prose saying it again is the same rule
             tier = (re.sub(r"[(（][^()（）]*[)）]", "", first).strip() if phrase_to_tier(first)
                     else re.sub(r"[(（].*$", "", first).strip())
@@ -196,6 +197,8 @@ def _table_rules(ctx: _Ctx, blocks: list[list[_Row]]) -> list[_Cand]:
             grade = next((c[2] for j, c in enumerate(cells[1:], 1) if j not in cols and _GRADE.match(c[2])), None)
             if grade:
                 tier = f"{tier}（{grade}）"
+            if row_year:
+                tier = "all"
             span = (rs, re_)
             for name, kind in (("contrib", "personal_contribution"), ("fiscal", "fiscal_subsidy")):
                 if name not in by_col or "assist" in by_col:
@@ -209,17 +212,20 @@ def _table_rules(ctx: _Ctx, blocks: list[list[_Row]]) -> list[_Cand]:
                     cond = {"scheme": "basic_medical", "population": tier}
                 else:
                     params["bound"] = "exact"
-                out.append(_Cand(kind, year, params, cond, span, conf, [], order=rs))
+                    cond = {} if row_year else cond
+                out.append(_Cand(kind, int(row_year.group(1)) if row_year else year, params, cond, span, conf, [], order=rs))
             if "assist" in by_col:
                 cell = by_col["assist"][2]
                 vals = sentence_to_values(cell)
                 params = {}
-                # 资助方式 | 资助金额: the way (全额资助) decides over the amount column
-                if any("全额" in cells[j][2] for j, name in cols.items() if name == "assist" and j < len(cells)):
+                # 资助方式 | 资助金额: the way (全额资助, 按…70%资助) decides over the amount column
+                ways = [cells[j][2] for j, name in cols.items() if name == "assist" and j < len(cells)]
+                pcts = [v for w in ways if "%" in w or "％" in w or "百分之" in w
+                        for v in sentence_to_values(w) if v.type == "PERCENT" and v.value]
+                if any("全额" in w for w in ways):
                     params = {"mode": "full"}
-                elif [v for v in vals if v.type == "PERCENT" and v.value]:
-                    pct = next(v for v in vals if v.type == "PERCENT" and v.value)
-                    params = {"mode": "percent", "percent": pct.value["percent"]}
+                elif pcts:
+                    params = {"mode": "percent", "percent": pcts[0].value["percent"]}
                 else:
                     amount = _cell_amount(cell)
                     if amount is not None:

@@ -200,7 +200,8 @@ def _amount_rules(ctx: _Ctx, label: str, kind: str, blockers: list[str]) -> list
 
 
 _FLOOR_WORDS = re.compile(r"不低于|不少于")
-_FISCAL_STANDARD = re.compile(r"财政[^,，。；]{0,12}(?:补助|补贴)(?:标准|金额)\s*(?:为|是)?\s*(?:每人每年|每人|人均)?\s*(?:不低于|不少于)?\s*$")
+_FISCAL_STANDARD = re.compile(r"财政[^,，。；]{0,12}(?:补助|补贴)(?:标准|金额)?\s*(?:为|是)?\s*(?:不低于|不少于)?\s*"
+                              r"(?:每人每年|每人|人均)?\s*(?:不低于|不少于)?\s*$")
 _INCREMENT = re.compile(r"(?:再|另|额外)\s*(?:增加|提高|增补)\s*(?:补助|补贴)?\s*$")
 _PER_YUAN = re.compile(r"每(?:缴纳|缴费|缴|交|出)\s*(?:1|一)\s*(?:元|块)")
 _RESPECTIVELY = re.compile(r"分别\s*(?:为|是|按|按照|确定为|调整为|提高到|提高至|执行)?")
@@ -671,6 +672,8 @@ def _waiting_rules(ctx: _Ctx) -> list[_Cand]:
             for v in _values(sent, "DURATION"):
                 if v.value is None or v.value.get("unit") not in ("day", "month", "working_day"):
                     continue
+                if v.value.get("unit") == "working_day" and "等待期" not in t.text:
+                    continue  # 办理时需等待3个工作日: a processing time, not a waiting period
                 if variable and variable.start() <= sent.rel(v.start) < variable.end():
                     continue
                 if re.search(r"(?:不超过|不得超过|最长|最多)\s*(?:要)?\s*(?:等待?)?\s*$", sent.between(v.start - 6, v.start)) \
@@ -904,13 +907,13 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
             if _has_any(before, net_words) or _has_any(before, load_vocab("after_assistance")) \
                     or _NET_RIGHT_BEFORE.search(before):
                 stmts.append({"mode": "net", "pos": v.start, "end": v.end, "amount": v.value["amount"], "trusted": v.trusted})
-            elif re.search(r"(?:资助|补助|补贴)(?:标准|金额)?\s*(?:为|是)?\s*(?:每人每年|每人|人均)?\s*(?:不低于|不少于)?\s*$", before) or \
+            elif re.search(r"(?:资助|补助|补贴)(?:标准|金额)?\s*(?:为|是)?\s*(?:不低于|不少于)?\s*(?:每人每年|每人|人均)?\s*(?:不低于|不少于)?\s*$", before) or \
                     re.search(r"给予\s*(?:每人每年|每人)?\s*$", before) or \
                     re.search(r"(?:定额资助|定额补助|定额补贴)\s*[,，]?\s*(?:标准为)?\s*(?:每人每年|每人|人均)\s*$", before) or \
                     re.match(r"^\s*(?:的)?\s*(?:标准)?\s*(?:(?:给予|予以)\s*(?:定额)?|定额)\s*(?:资助|补助|补贴)", sent.between(v.end, v.end + 10)):
                 if "万" in v.text or "亿" in v.text or _FISCAL_STANDARD.search(sent.between(v.start - 30, v.start)):
                     continue  # (…人均财政补助标准为每人每年740元: the fiscal subsidy, not an assistance)
-                bound = "min" if re.search(r"(?:不低于|不少于|至少)\s*$", before) else None
+                bound = "min" if re.search(r"(?:不低于|不少于|至少)\s*(?:每人每年|每人|人均)?\s*$", before) else None
                 stmts.append({"mode": "fixed_amount", "pos": v.start, "end": v.end, "amount": v.value["amount"],
                               "trusted": v.trusted, "flags": list(v.flags), "bound": bound})
         if not stmts and "个人缴费部分由" in sent.text and re.search(r"资助|代缴|承担|补助", sent.text):

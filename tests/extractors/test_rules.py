@@ -1146,3 +1146,23 @@ def test_a_schedule_tables_benefit_time_column_is_a_benefit_window() -> None:
                       "集中缴费期 | 2023年9月1日至2023年12月31日 | 2024年1月1日至2024年12月31日\n", year=2024)
     assert [(r.kind.value, r.params["start"]) for r in rules] == [
         ("enrollment_period", "2023-09-01"), ("benefit_period", "2024-01-01")]
+
+
+def test_round_four_wordings_and_tables() -> None:
+    # holdout37 h37_01: 给予定额资助，资助标准不低于每人每年200元 (a floor) — and a subsidy worded so stays a subsidy
+    rules, _ = _rules("对低保对象给予定额资助，资助标准不低于每人每年200元。各级财政补助标准不低于每人每年700元。", year=2025)
+    assert [(r.params["amount"], r.params.get("bound")) for r in _of(rules, "assistance")] == [("200", "min")]
+    assert [r.params["amount"] for r in _of(rules, "fiscal_subsidy")] == ["700"]
+    # holdout37 h37_03: a tab-separated 附件 table whose 资助方式 column holds the rate
+    rules, _ = _rules("附件2\n资助标准表\n资助对象\t资助方式\t资助金额\t个人实缴\n特困人员\t全额资助\t400\t0\n"
+                      "低保对象\t按个人缴费标准的70%资助\t280\t120\n重度残疾人\t定额资助\t100\t300\n", year=2024)
+    assert sorted((r.params["mode"], r.params.get("percent") or r.params.get("amount"), r.params.get("net_personal_amount"))
+                  for r in _of(rules, "assistance")) == [("fixed", "100", "300"), ("full", None, None), ("percent", "70", "120")]
+    # holdout2 h2_01: a row per year (年度 | 个人缴费 | 财政补助): each row is its year's
+    rules, _ = _rules("对照如下：\n年度\t个人缴费\t财政补助\t筹资合计\n2024年度\t400\t670\t1070\n2023年度\t380\t640\t1020\n", year=2024)
+    assert sorted((r.kind.value, r.policy_year, r.params["amount"]) for r in rules) == [
+        ("fiscal_subsidy", 2023, "640"), ("fiscal_subsidy", 2024, "670"),
+        ("personal_contribution", 2023, "380"), ("personal_contribution", 2024, "400")]
+    # holdout38 h38_05: 需等待3个月 is a wait; 需等待3个工作日 (processing) is not
+    rules, _ = _rules("逾期未缴的，2026年1月1日后缴费需等待3个月方可享受医保待遇。办理时需等待3个工作日。", year=2026)
+    assert [(r.params["amount"], r.params["unit"]) for r in _of(rules, "waiting_period")] == [(3, "month")]

@@ -540,7 +540,7 @@ def _window_owner(sent: Sentence, trigs: list[Trigger], v: Value) -> Trigger | N
 
 _LABEL_AFTER = re.compile(r"^\s*(?:为|是)\s*(?:\d{4}\s*年度?)\s*(?:的)?\s*(?:城乡居民医保|居民医保|城乡居民基本医疗保险)?费?\s*$")
 _BENEFIT_AFTER = re.compile(r"^\s*(?:止|为止)?\s*[,，]?\s*(?:看病|就医)?\s*(?:可|均可|方可|都能|都可以|均能|能|可以|就能)?\s*"
-                            r"(?:享受|(?:按规定)?\s*报销)")  # (…看病都能按规定报销: a poster's words)
+                            r"(?:享受|(?:按规定)?\s*报(?:销)?)")  # (…看病都能按规定报销 / 看病都能报: a poster's words)
 
 
 def _window_policy_year(end: str) -> int:
@@ -558,7 +558,7 @@ def _benefit_period_rules(ctx: _Ctx) -> list[_Cand]:
             owner = next((t for t in reversed(trigs) if t.end <= v.start and (v.start - t.end <= 12 or (
                 v.start - t.end <= 24 and re.search(r"[,，]\s*为\s*$", sent.between(t.end, v.start))))), None)
             if owner is None and v.value is not None and _BENEFIT_AFTER.match(sent.between(v.end, v.end + 12)) \
-                    and re.search("待遇|报销", sent.between(v.end, v.end + 20)) and v.value["start"][5:] == "01-01":
+                    and re.search("待遇|报", sent.between(v.end, v.end + 20)) and v.value["start"][5:] == "01-01":
                 owner = Trigger("BENEFIT", v.start, v.start, "")
             if owner is None and v.value is not None and v.value["start"][5:] == "01-01" \
                     and re.search(r"享受\s*$", sent.between(v.start - 3, v.start)) \
@@ -855,7 +855,7 @@ _QA_LEAD = re.compile(r"^\s*[答问]\s*[:：]\s*")  # 答: / 问: opening a Q&A 
 _NET_RIGHT_BEFORE = re.compile(r"(?:个人|自己)\s*(?:再|仅|只|只需|只要|只需要|需|还需)?\s*(?:缴纳|缴费|缴|交)\s*(?:为)?\s*$")
 # 资助比例不低于个人缴费最低标准的70%: the rate of the standard an assistance pays
 _RATE_OF_STANDARD = re.compile(r"(?:资助|补助)比例\s*(?:为|是)?\s*(?:不低于|不少于)?\s*(?:个人缴费(?:最低)?(?:标准)?的)?\s*$")
-_ASSIST_GATE = re.compile(r"全额|定额|全部|全包|[%％]|百分之|元|个人缴费部分")
+_ASSIST_GATE = re.compile(r"全额|定额|全部|全包|全给|[%％]|百分之|元|个人缴费部分")
 _ASSIST_CTX = re.compile(r"资助|补助|补贴|代缴|减免")
 # an assistance rate is followed at once by its verb: 按60%给予缴费补助, 50%资助
 _ASSIST_AFTER = re.compile(r"^\s*(?:的)?\s*(?:标准)?\s*(?:给予|予以|进行|实行)?\s*(?:个人缴费|缴费|参保)?\s*(?:定比|比例|定额)?\s*(?:资助|补助|补贴|代缴|减免)")
@@ -908,6 +908,7 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
                     or _NET_RIGHT_BEFORE.search(before):
                 stmts.append({"mode": "net", "pos": v.start, "end": v.end, "amount": v.value["amount"], "trusted": v.trusted})
             elif re.search(r"(?:资助|补助|补贴)(?:标准|金额)?\s*(?:为|是)?\s*(?:不低于|不少于)?\s*(?:每人每年|每人|人均)?\s*(?:不低于|不少于)?\s*$", before) or \
+                    re.search(r"政府\s*补\s*$", before) or \
                     re.search(r"给予\s*(?:每人每年|每人)?\s*$", before) or \
                     re.search(r"(?:定额资助|定额补助|定额补贴)\s*[,，]?\s*(?:标准为)?\s*(?:每人每年|每人|人均)\s*$", before) or \
                     re.match(r"^\s*(?:的)?\s*(?:标准)?\s*(?:(?:给予|予以)\s*(?:定额)?|定额)\s*(?:资助|补助|补贴)", sent.between(v.end, v.end + 10)):
@@ -1051,14 +1052,14 @@ def _newborn_rules(ctx: _Ctx) -> list[_Cand]:
         rest = sent.between(t.start, sent.end)
         full = sent.text
         benefit_from = None
-        if _has_any(rest, birth) or _has_any(full, birth) and ("享受" in full or "报销" in full):
+        if _has_any(rest, birth) or _has_any(full, birth) and ("享受" in full or "报" in full):
             benefit_from = "birth"
         elif _has_any(full, reg):
             benefit_from = "registration"
         elif _has_any(full, nxt):
             benefit_from = "next_month_after_payment"
-        if benefit_from is None or ("享受" not in full and "报销" not in full):
-            continue
+        if benefit_from is None or ("享受" not in full and "报" not in full):
+            continue  # (…生下来就能报: a poster's 报 is 报销)
         params: dict[str, Any] = {"benefit_from": benefit_from}
         w = _WINDOW.search(full)
         if w and re.search(r"出生", full[max(0, w.start() - 8) : w.end() + 6]):

@@ -6,6 +6,7 @@ duplicates, conflicts, untrusted values, relevance, sanity flags).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -1166,3 +1167,16 @@ def test_round_four_wordings_and_tables() -> None:
     # holdout38 h38_05: 需等待3个月 is a wait; 需等待3个工作日 (processing) is not
     rules, _ = _rules("逾期未缴的，2026年1月1日后缴费需等待3个月方可享受医保待遇。办理时需等待3个工作日。", year=2026)
     assert [(r.params["amount"], r.params["unit"]) for r in _of(rules, "waiting_period")] == [(3, "month")]
+
+
+def test_a_loudspeaker_scripts_spoken_words() -> None:
+    # holdout38 h38_10: a village 大喇叭 script — every rule in spoken words
+    rules, _ = _rules("2025年度的城乡居民医保开始交了！今年每人交400块，就是400元。国家财政给每个人补的钱不少于700元。"
+                      "交费时间是从2024年9月1日开始，到2024年12月31日结束，过了这个日子再交，交完得等三个月才能报销。"
+                      "从2025年1月1日到2025年12月31日看病都能报。家里添了小孩的，孩子出生三个月以内去交上，生下来就能报。"
+                      "咱村的特困户，政府全给交了；低保户每人政府补190元，自己交210元。", year=2025)
+    got = {(r.kind.value, json.dumps(r.params, sort_keys=True, ensure_ascii=False)) for r in rules}
+    assert ("personal_contribution", json.dumps({"amount": "400", "currency": "CNY", "per": "person_year"}, sort_keys=True)) in got
+    assert {r.kind.value for r in rules} == {"personal_contribution", "fiscal_subsidy", "enrollment_period", "waiting_period",
+                                            "benefit_period", "newborn_enrollment", "assistance"}
+    assert sorted(r.params["mode"] for r in _of(rules, "assistance")) == ["fixed", "full"]

@@ -936,9 +936,6 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
                     rules[-1]["end"] = max(rules[-1]["end"], st["end"])
                     continue
                 target = next((r for r in reversed(rules) if r["mode"] == "fixed"), None)
-                if target is not None and "amount" in target and _assist_groups(sent.between(target["end"], st["pos"])):
-                    # 低保对象每人资助200元,防止返贫监测对象每人资助100元: another group's own amount
-                    target, group_from = None, target["end"]
                 if target is None:
                     groups = _assist_groups(sent.between(group_from, st["pos"]))
                     target = {"mode": "fixed", "pos": st["pos"], "end": st["end"], "groups": groups, "flags": []}

@@ -134,7 +134,7 @@ def _in_closed_aside(sent: Sentence, at: int, pos: int) -> bool:
     return head.find(")", rel) >= 0 or head.find("）", rel) >= 0
 
 
-_LAST_YEAR_HEAD = re.compile(r"^\s*(?:上年度|上一年度|去年|上年)(?!度?\s*(?:基础|同期|相比|以来))")
+_LAST_YEAR_HEAD = re.compile(r"^\s*(?:上年度|上一年度|去年|上年)(?!度?\s*(?:基础|同期|相比|以来|已参保|参保|未参保|已缴费|缴费的))")
 _SINCE = re.compile(r"[自从]\s*$")
 _SINCE_AFTER = re.compile(r"^\s*(?:1\s*月\s*1\s*日)?\s*(?:起|开始)")
 

@@ -1082,7 +1082,8 @@ _FROM_NEXT = re.compile(r"(?:缴费|缴纳|参保)[^,，。；]{0,8}次月\s*(?:
 # (compiled once: the benefit-start builder tests every sentence of the notice)
 _HEADING_ITEM = re.compile(r"^\s*[(（][一二三四五六七八九十\d]+[)）]")
 _HEADING_OPEN = re.compile(r"^\s*[(（一二三四五六七八九十]")
-_FROM_NEXT_DAY = re.compile(r"(?:缴费|缴纳|参保)(?:之日)?\s*(?:的)?\s*次日\s*(?:起|开始)")  # 自缴费次日起享受待遇
+# 自缴费次日起享受待遇 (not 自缴费次日起满3个月后方可享受: a waiting period counted from then)
+_FROM_NEXT_DAY = re.compile(r"(?:缴费|缴纳|参保)(?:之日)?\s*(?:的)?\s*次日\s*(?:起|开始)(?!\s*(?:满|计算|\d|[一二三四五六七八九十]))")
 _FROM_THIRD = re.compile(r"第\s*(?:3|三)\s*个月\s*(?:1\s*日)?\s*(?:起|开始)")
 
 

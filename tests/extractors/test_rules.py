@@ -1189,3 +1189,12 @@ def test_news_and_poster_shapes() -> None:
     # holdout38 h38_01 / holdout35 h35_09: a 啥时候交 heading over its window
     rules, _ = _rules("⏰啥时候交：2024年9月1日—2024年12月31日", year=2025)
     assert [(r.params["start"], r.params["end"]) for r in _of(rules, "enrollment_period")] == [("2024-09-01", "2024-12-31")]
+
+
+def test_the_day_after_payment_starts_a_wait_or_a_benefit() -> None:
+    # holdout35 h35_04: 自缴费次日起满3个月后方可享受 is a 3-month wait, not a benefit from the next day
+    rules, _ = _rules("集中缴费期结束后参保的，自缴费次日起满3个月后方可享受居民医保待遇。", year=2023)
+    assert [r.kind.value for r in rules] == ["waiting_period"]
+    # 上一年度已参保的… describes the enrollee, not last year's rule
+    rules, _ = _rules("上一年度已参保的连续参保人员在集中参保期后缴费的，自缴费次日起享受待遇。", year=2023)
+    assert [(r.policy_year, r.params["days"]) for r in _of(rules, "benefit_start")] == [(2023, 1)]

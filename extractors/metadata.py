@@ -297,7 +297,8 @@ def _meta(parsed: ParsedDocument, lines: _Lines) -> tuple[dict[str, str], set[in
 
 _CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "О": 0, "Ｏ": 0, "O": 0, "0": 0, "一": 1, "二": 2, "三": 3,
              "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_DATE_ARABIC = re.compile(r"((?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})(?!\d)\s*日?")
+# (2016年9月2O日: a digit lost to a letter O is no date — the day must not run on into one)
+_DATE_ARABIC = re.compile(r"((?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})(?!\d)(?![OoОＯ〇])\s*日?")
 # (X then X{3} rather than X{4}: a pattern that opens with a char class lets re skip to the
 # next char of that class; one that opens with a repeat is tried at every char, ~2.4x slower)
 _DATE_CN = re.compile(r"([〇○零一二三四五六七八九OО][〇○零一二三四五六七八九OО]{3})\s*年\s*([一二三四五六七八九十]{1,3})"

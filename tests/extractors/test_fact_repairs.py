@@ -254,3 +254,16 @@ def test_a_digit_lost_between_digits_is_not_spacing() -> None:
     # holdout36 h36_10: 4?0元 (a lost digit shown as ?) is not 40, while 4 0 0元 (spacing) is 400
     facts = _facts("个人缴费4?0元，标准为每人每年400元。")
     assert [(f.value, f.flags) for f in facts] == [(None, ["incomplete"]), ({"amount": "400", "currency": "CNY"}, [])]
+
+
+def test_a_date_with_a_letter_for_a_digit_is_corrupt() -> None:
+    # holdout41 h41_07: 2016年9月2O日 (letter O) is no 2016-09-02
+    fact = _one("县医疗保障局\n2016年9月2O日")
+    assert (fact.value, fact.flags) == (None, ["corrupt"])
+
+
+def test_spoken_amounts_in_kuai() -> None:
+    # holdout42 h42_06: 三百五十块钱 / 两百块 / 30块 are amounts; 一块儿, 这块地 and a vague 几百块 are not
+    facts = _facts("今年每个人要交三百五十块钱，自己交两百块。多交30块。大家一块儿去，这块地，一年几百块。")
+    assert [(f.text, f.value["amount"]) for f in facts if f.type.value == "MONEY"] == [
+        ("三百五十块钱", "350"), ("两百块", "200"), ("30块", "30")]

@@ -1198,3 +1198,13 @@ def test_the_day_after_payment_starts_a_wait_or_a_benefit() -> None:
     # 上一年度已参保的… describes the enrollee, not last year's rule
     rules, _ = _rules("上一年度已参保的连续参保人员在集中参保期后缴费的，自缴费次日起享受待遇。", year=2023)
     assert [(r.policy_year, r.params["days"]) for r in _of(rules, "benefit_start")] == [(2023, 1)]
+
+
+@pytest.mark.parametrize("text,window", [
+    ("家里有刚生的娃娃，出生90天内交上，从出生那天就能报销。", (90, "day")),  # holdout41 h41_10
+    ("出生后3个月内办参保，出生当天起就能报。", (3, "month")),  # holdout42 h42_07
+])
+def test_a_newborn_rule_in_a_villagers_words(text: str, window: tuple[int, str]) -> None:
+    rules, _ = _rules(text, year=2024)
+    assert [(r.params["window_amount"], r.params["window_unit"], r.params["benefit_from"])
+            for r in _of(rules, "newborn_enrollment")] == [(*window, "birth")]

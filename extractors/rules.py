@@ -1354,9 +1354,9 @@ def _population(phrases: list[str]) -> str:
     """The population words of the first phrase naming a tier (2022年度成年居民个人缴费标准为 → 成年居民)."""
     for phrase in phrases:
         phrase = re.sub(r"[(（][^()（）]*[)）]", "", phrase)
-        for piece in reversed(re.split(r"\d{4}\s*年度?|个人|每人|缴费|缴纳|标准|统一|按照|[按为,，:：;；]", phrase)):
+        for piece in reversed(re.split(r"\d{4}\s*年度?|上一?年度?|去年|个人|每人|缴费|缴纳|标准|统一|按照|\d+\s*元|[按为,，:：;；]", phrase)):
             if phrase_to_tiers(piece):
-                return piece.strip()
+                return piece.strip(" 、")
         grades = _GRADE_WORD.findall(phrase)  # 一档个人缴费标准为400元,二档…为775元 / 一档为420元、二档为720元
         if grades:
             return grades[-1]
@@ -1551,6 +1551,8 @@ def _answer_questions(sentences: list[Sentence]) -> None:
         _lend_triggers(sent, nxt, [t for t in sent.triggers if t.label in ("CONTRIB", "ENROLL", "WAIT", "BENEFIT", "NEWBORN")])
 
 
+# 上年度(2021年度)成年居民为320元、未成年人为290元: another year's standard, tier by tier
+_OTHER_YEAR_HEAD = re.compile(r"^\s*(?:上年度|上一年度|去年|上年|(?:19|20)\d{2}\s*年度)\s*(?:[(（]\s*(?:19|20)\d{2}\s*年度?\s*[)）])?")
 _YEAR_CHANGE_HEAD = re.compile(r"^\s*(?:19|20)\d{2}\s*年度?\s*(?:起\s*)?(?:调整为|提高到|提高至|增加到|增至|上调至|为|是)\s*"
                                r"(?:每人每年|每人)?\s*\d+(?:\.\d+)?\s*元")
 
@@ -1566,7 +1568,8 @@ def _continue_contributions(sentences: list[Sentence]) -> None:
             continue
         # 2025年度…个人缴费标准为每人每年400元。2026年度调整为每人每年420元,2027年度调整为…: the next
         # years of the standard just stated
-        if not (sent.text.endswith((";", "；")) and phrase_to_tier(nxt.text[:12])) and not _YEAR_CHANGE_HEAD.match(nxt.text):
+        if not (sent.text.endswith((";", "；")) and phrase_to_tier(nxt.text[:12])) and not _YEAR_CHANGE_HEAD.match(nxt.text) \
+                and not (_OTHER_YEAR_HEAD.match(nxt.text) and phrase_to_tier(nxt.text[:24])):
             continue
         _lend_triggers(sent, nxt, [Trigger("CONTRIB", 0, 0, "", {})])
 

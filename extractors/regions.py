@@ -203,26 +203,26 @@ def _tables() -> _Tables:
 
 def _autonomous_county_short_form(name: str) -> str | None:
     """积石山保安族东乡族撒拉族自治县 → 积石山县, 大通回族土族自治县 → 大通县; None when no place name is left."""
-    short = name[:-3]
-    while True:
-        stripped = _ETHNIC_TAIL.sub("", short)
-        if stripped == short or len(stripped) < 2:  # 长白朝鲜族 → 长白, not 长 (白 is a nationality too)
-            break
-        short = stripped
+    short = _strip_nationalities(name[:-3])
     if len(short) < 2 or short == name[:-3]:
         return None
     return short + name[-1]
+
+
+def _strip_nationalities(short: str) -> str:
+    """The place name left when the nationalities at its end are dropped (大通回族土族 → 大通)."""
+    while True:
+        stripped = _ETHNIC_TAIL.sub("", short)
+        if stripped == short or len(stripped) < 2:  # 长白朝鲜族 → 长白, not 长 (白 is a nationality too)
+            return short
+        short = stripped
 
 
 def _city_short_form(name: str) -> str | None:
     """钦州市 → 钦州, 延边朝鲜族自治州 → 延边, 博尔塔拉蒙古自治州 → 博尔塔拉; None when too short."""
     short = _CITY_SUFFIX.sub("", name)
     if name.endswith("自治州"):
-        while True:
-            stripped = _ETHNIC_TAIL.sub("", short)
-            if stripped == short or len(stripped) < 2:
-                break
-            short = stripped
+        short = _strip_nationalities(short)
     return short if len(short) >= 2 and short != name else None
 
 

@@ -50,23 +50,24 @@ _CONTRIBUTIONS = re.compile(r"个人缴费|参保缴费|缴费标准")  # a text
 
 def text_is_relevant(text: str, title: str | None = None) -> bool:
     """True when the notice is about resident medical insurance enrollment / contributions."""
-    if not (_has(text, "relevance_core") or (title and _has(title, "relevance_core"))):
+    title_core = bool(title) and _has(title, "relevance_core")
+    if not (title_core or _has(text, "relevance_core")):
         return False  # no core word: core count 0
     if title:
         # the title says what the notice is about; a tender for 城乡居民医保参保缴费宣传服务
         # names the scheme and 参保缴费 in its title but is still a tender
         if _has(title, "relevance_off_topic"):
             return False
-        if _has(title, "relevance_core") and _has(title, "relevance_topic"):
+        title_topic = _has(title, "relevance_topic")
+        if title_core and title_topic:
             return True
         # 关于做好2026年度灵活就业人员参加职工基本医疗保险缴费工作的通知: another scheme's notice,
         # however much its text says about moving over from the resident scheme
-        if _has(title, "relevance_other_scheme") and not _has(title, "relevance_core"):
+        if _has(title, "relevance_other_scheme") and not title_core:
             return False
         # 关于全面推广应用医保电子凭证的通知: a title about another subject, naming neither the
         # scheme nor enrollment or contributions, unless the text itself dwells on the scheme
-        if _has(title, "relevance_other_subject") and not _has(title, "relevance_topic") \
-                and not _has(title, "relevance_core") \
+        if _has(title, "relevance_other_subject") and not title_topic and not title_core \
                 and (_count(text, "relevance_core") < 2 or not _CONTRIBUTIONS.search(text)):
             return False
     # (one regex scan: a dozen `in` scans of the whole text for the off-topic words cost more)

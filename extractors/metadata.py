@@ -227,10 +227,6 @@ class _Lines:
         self.texts += texts
 
 
-def _lines(text: str) -> _Lines:
-    return _Lines(text)
-
-
 # --- metadata table ------------------------------------------------------------------------------
 
 @lru_cache(maxsize=4096)
@@ -1461,7 +1457,7 @@ def parsed_to_document(parsed: ParsedDocument, norm: Normalised, facts: list[Fac
     """The contract's ``document`` object for one notice (see the module docstring)."""
     work = _norm_to_work(norm)
     text = work.text
-    lines = _lines(text)
+    lines = _Lines(text)
     meta, meta_lines = _meta(parsed, lines)
     flags = list(parsed.flags)
 

@@ -1477,13 +1477,16 @@ def facts_to_rules(document: NoticeDocument, norm: Normalised, doc: Any, facts: 
     table_lines = _table_blocks(text)
     # rows of tables read by their columns (个人缴费 / 财政补助 / 资助 …) are not sentences; the
     # rows of any other table (a schedule: 补缴期 | 2027年1月1日至2月28日 | …) are one sentence each
-    read = [blk for blk in table_lines if _table_is_read(blk)]
+    read: list[Any] = []
+    unread: list[Any] = []
+    for blk in table_lines:
+        (read if _table_is_read(blk) else unread).append(blk)
     rows = [(s, e) for blk in read for s, e, _ in blk]
-    kept = [sent for sent in sentences if not _in_spans(rows, sent.start)] if rows else sentences
-    other_rows = [(s, e) for blk in table_lines if not _table_is_read(blk) for s, e, _ in blk[1:]]
+    kept = [sent for sent in sentences if _span_at(rows, sent.start) is None] if rows else sentences
+    other_rows = [(s, e) for blk in unread for s, e, _ in blk[1:]]
     if other_rows:
         kept = _rows_as_sentences(kept, other_rows, text)
-        _benefit_columns(kept, [blk for blk in table_lines if not _table_is_read(blk)])
+        _benefit_columns(kept, unread)
     cells = [c for blk in read for c in _year_cells(blk, sentences)]
     if cells:
         kept = sorted(kept + cells, key=lambda x: x.start)
@@ -1588,9 +1591,8 @@ def _continue_bare_amounts(sentences: list[Sentence]) -> None:
             continue
         loader = nxt._loader or sent._loader or next((x._loader for x in sentences if x._loader is not None), None)
         if loader is not None and not nxt._subclauses:  # (values not read yet: the loader still runs)
-            nxt.triggers = [Trigger("CONTRIB", nxt.start, nxt.start, "", {})] + nxt.triggers
-            nxt._by_label = None
             nxt._loader = loader
+            _lend_triggers(sent, nxt, [Trigger("CONTRIB", 0, 0, "", {})])
 
 
 def _continue_respectively(sentences: list[Sentence]) -> None:
@@ -1633,7 +1635,7 @@ def _rows_as_sentences(sentences: list[Sentence], rows: list[tuple[int, int]], t
         group.clear()
 
     for sent in sentences:
-        here = next((r for r in rows if r[0] <= sent.start < r[1]), None) if _in_spans(rows, sent.start) else None
+        here = _span_at(rows, sent.start)
         if here is not None and here == row:
             group.append(sent)
             continue
@@ -1706,10 +1708,10 @@ def _with_year(loader: Callable[[Sentence], Any], year: int) -> Callable[[Senten
     return load
 
 
-def _in_spans(spans: list[tuple[int, int]], pos: int) -> bool:
-    """Whether pos falls in one of `spans` (sorted, never overlapping: table rows are lines)."""
+def _span_at(spans: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
+    """The one of `spans` (sorted, never overlapping: table rows are lines) that holds pos, if any."""
     i = bisect.bisect_right(spans, (pos, _BIG)) - 1
-    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+    return spans[i] if i >= 0 and spans[i][0] <= pos < spans[i][1] else None
 
 
 _BIG = 1 << 62

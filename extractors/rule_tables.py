@@ -162,7 +162,7 @@ def _table_is_read(block: list[_Row]) -> bool:
     """Whether _table_rules reads this table by its columns (its rows are then not sentences)."""
     if set(_header_columns(block[0][2]).values()) & {"contrib", "fiscal", "assist"}:
         return True
-    if any(j and _YEAR_HEAD.match(h) for j, (_, _, h) in enumerate(block[0][2])):
+    if _year_columns(block[0][2]):
         return any(_row_kind(cells[0][2]) is not None for _, _, cells in block[1:])
     return False
 
@@ -259,7 +259,7 @@ def _year_column_rules(ctx: _Ctx, block: list[_Row]) -> list[_Cand]:
     """项目 | 2025年度 | 2026年度 / 个人缴费 | 400 | 420: a table with a column per year and a row
     per standard; each cell is that year's rule (a note under it, 财政补助不低于上表所列标准,
     makes the subsidies floors)."""
-    years = {j: int(m.group(1)) for j, (_, _, h) in enumerate(block[0][2]) if j and (m := _YEAR_HEAD.match(h))}
+    years = _year_columns(block[0][2])
     if not years:
         return []
     text = ctx.norm.text
@@ -286,6 +286,11 @@ def _year_column_rules(ctx: _Ctx, block: list[_Row]) -> list[_Cand]:
                 cand = _Cand("fiscal_subsidy", year, params, {}, (rs, re_), 0.85, [], order=cells[j][0])
             out.append(cand)
     return out
+
+
+def _year_columns(header: list[_Cell]) -> dict[int, int]:
+    """Column index → year for the header cells after the first that are a year (2025年度)."""
+    return {j: int(m.group(1)) for j, (_, _, h) in enumerate(header) if j and (m := _YEAR_HEAD.match(h))}
 
 
 def _row_kind(label: str) -> str | None:

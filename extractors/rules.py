@@ -45,7 +45,7 @@ from .rule_context import (
     _values,
     _year_for,
 )
-from .rule_tables import _YEAR_HEAD, _row_kind, _table_blocks, _table_is_read, _table_rules
+from .rule_tables import _row_kind, _table_blocks, _table_is_read, _table_rules, _year_columns
 from .sanity import rule_to_sanity_flags
 
 __all__ = ["facts_to_rules"]
@@ -1681,7 +1681,7 @@ def _year_cells(block: list[Any], sentences: list[Sentence]) -> list[Sentence]:
     cells of a year-column table's rows that are not amounts (windows, waiting periods), each a
     sentence of its column's year that reads as if its row's label were said before it."""
     head = block[0][2]
-    years = {j: int(m.group(1)) for j, (_, _, h) in enumerate(head) if j and (m := _YEAR_HEAD.match(h))}
+    years = _year_columns(head)
     if not years:
         return []
     by_start = {x.start: x for x in sentences}

@@ -31,6 +31,8 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from .values import cn_to_decimal
+
 __all__ = [
     "BAD_FLAGS",
     "Sentence",
@@ -609,12 +611,6 @@ _YEAR = re.compile(r"(?=[12])(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?P<k>年度|年)(?!
 # 二〇二三年度: a year in Chinese numerals (not 二〇二二年九月, a date)
 _CN_YEAR = re.compile(r"(?<![〇零○一二三四五六七八九])(?P<y>[一二][〇零○一二三四五六七八九]{3})\s*(?:年度|年)"
                       r"(?!\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月)")
-_CN_YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
-
-
-def cn_year_to_int(chars: str) -> int:
-    """二〇二三 → 2023 (four numerals, one per digit)."""
-    return int(chars.translate(_CN_YEAR_DIGITS))
 
 
 def _year_mentions(text: str, offset: int, masked: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
@@ -628,7 +624,7 @@ def _year_mentions(text: str, offset: int, masked: list[tuple[int, int]]) -> lis
         for m in _CN_YEAR.finditer(text):
             s = offset + m.start()
             if not any(ms <= s < me for ms, me in masked):
-                out.append((s, offset + m.end(), cn_year_to_int(m.group("y"))))
+                out.append((s, offset + m.end(), int(cn_to_decimal(m.group("y")))))  # type: ignore[arg-type]  (four numerals)
         out.sort()
     return out
 

@@ -36,6 +36,7 @@ import numpy
 from . import regions as _regions
 from .contract import Fact, NoticeDocument, ParsedDocument, Region
 from .normalise import Normalised
+from .values import cn_to_decimal
 
 __all__ = ["parsed_to_document"]
 
@@ -1321,14 +1322,13 @@ def _expand_issuer(name: str, region: Region) -> str:
 # --- policy year ---------------------------------------------------------------------------------------
 
 _CN_YEAR = re.compile(r"(?<![〇零○一二三四五六七八九])[一二][〇零○一二三四五六七八九]{3}(?=\s*年度)")
-_CN_YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
 
 
 def _digit_years(text: str) -> str:
     """二〇二三年度 → 2023年度 (same length: offsets into ``text`` stay valid)."""
     if "〇" not in text and "零" not in text and "○" not in text:
         return text
-    return _CN_YEAR.sub(lambda m: m.group().translate(_CN_YEAR_DIGITS), text)
+    return _CN_YEAR.sub(lambda m: str(cn_to_decimal(m.group())), text)  # (four numerals: four digits)
 
 
 _YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*(?:年度?)?\s*(?:—|–|-|－|~|～|至|到|、|和)\s*(?:19|20)\d{2}\s*年度")

@@ -373,7 +373,7 @@ def _paid_condition(sent: Sentence, lo: int, hi: int) -> dict[str, Any]:
         if not (lo <= v.start and v.end <= hi) or not v.trusted or v.value is None:
             continue
         tail = sent.between(v.end, v.end + 14)
-        if v.type == "DATE" and re.match(r"^\s*(?:前|以前|之前)", tail):
+        if v.type == "DATE" and _BEFORE.match(tail):
             out["paid_before"] = v.value["date"]
         elif v.type == "DATE_RANGE" and re.match(r"^\s*(?:期间|内)?\s*(?:参保|缴费|缴纳|完成|补缴)", tail):
             out["paid_between"] = [v.value["start"], v.value["end"]]
